@@ -1,0 +1,59 @@
+//! DynamoDB adapters. Items are plain `pk`/`sk` documents; every state change that has a guard is
+//! a conditional write, and multi-item changes are one `TransactWriteItems`.
+
+pub mod identity;
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use domain::ports::PortError;
+
+pub(crate) type Item = HashMap<String, AttributeValue>;
+
+pub(crate) fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+pub(crate) fn n(v: impl ToString) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+pub(crate) fn list(v: impl IntoIterator<Item = String>) -> AttributeValue {
+    AttributeValue::L(v.into_iter().map(AttributeValue::S).collect())
+}
+
+pub(crate) fn get_s(item: &Item, k: &str) -> Option<String> {
+    item.get(k).and_then(|v| v.as_s().ok()).cloned()
+}
+pub(crate) fn get_n(item: &Item, k: &str) -> Option<i64> {
+    item.get(k).and_then(|v| v.as_n().ok()).and_then(|s| s.parse().ok())
+}
+pub(crate) fn get_bool(item: &Item, k: &str) -> Option<bool> {
+    item.get(k).and_then(|v| v.as_bool().ok()).copied()
+}
+pub(crate) fn get_list(item: &Item, k: &str) -> Vec<String> {
+    item.get(k)
+        .and_then(|v| v.as_l().ok())
+        .map(|l| l.iter().filter_map(|x| x.as_s().ok().cloned()).collect())
+        .unwrap_or_default()
+}
+
+/// Maps an SDK error: a failed condition (or a transaction cancelled by one) is `Conflict`,
+/// everything else `Unavailable` with the full error context (never item contents).
+pub(crate) fn port_err<E, R>(op: &str, e: aws_sdk_dynamodb::error::SdkError<E, R>) -> PortError
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    if let Some(code) = e.as_service_error().and_then(|se| se.code()) {
+        if code == "ConditionalCheckFailedException" {
+            return PortError::Conflict;
+        }
+        if code == "TransactionCanceledException" {
+            let msg = e.as_service_error().and_then(|se| se.message()).unwrap_or_default();
+            // Cancellation reasons list ConditionalCheckFailed per item; any of those = lost guard.
+            if msg.contains("ConditionalCheckFailed") {
+                return PortError::Conflict;
+            }
+        }
+    }
+    PortError::Unavailable(format!("dynamodb:{op}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e)))
+}
