@@ -6,7 +6,6 @@ use aws_sdk_kms::primitives::Blob;
 use aws_sdk_kms::types::{MessageType, SigningAlgorithmSpec};
 use domain::auth::jwk::PublicJwk;
 use domain::ports::{PortError, PublicKeySource, Signer};
-use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 
 pub struct KmsKeys {
@@ -41,13 +40,14 @@ fn unavailable<E: std::error::Error + 'static>(op: &str, e: &aws_sdk_kms::error:
 
 impl Signer for KmsKeys {
     async fn sign_es256(&self, message: &[u8]) -> Result<Vec<u8>, PortError> {
-        let digest = Sha256::digest(message);
+        // RAW: KMS hashes with SHA-256 itself (JWS signing inputs are far below its 4 KiB limit).
+        // DIGEST would save a few bytes but moto's implementation of it hashes twice.
         let out = self
             .client
             .sign()
             .key_id(&self.current)
-            .message(Blob::new(digest.to_vec()))
-            .message_type(MessageType::Digest)
+            .message(Blob::new(message.to_vec()))
+            .message_type(MessageType::Raw)
             .signing_algorithm(SigningAlgorithmSpec::EcdsaSha256)
             .send()
             .await
@@ -68,4 +68,9 @@ impl PublicKeySource for KmsKeys {
         }
         Ok(keys)
     }
+}
+
+/// A KMS client from the shared configuration.
+pub fn client(config: &aws_config::SdkConfig) -> Client {
+    Client::new(config)
 }

@@ -6,4 +6,5 @@ pub mod dynamo;
 pub mod kms;
 pub mod system;
 
+pub use aws_config::SdkConfig;
 pub use config::{Env, sdk_config};

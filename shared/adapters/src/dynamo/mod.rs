@@ -57,3 +57,8 @@ where
     }
     PortError::Unavailable(format!("dynamodb:{op}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e)))
 }
+
+/// A DynamoDB client from the shared configuration.
+pub fn client(config: &aws_config::SdkConfig) -> aws_sdk_dynamodb::Client {
+    aws_sdk_dynamodb::Client::new(config)
+}

@@ -1,0 +1,15 @@
+# The two commands (see README):
+#   make up    the whole API locally on 127.0.0.1:9000 (emulators, resources, demo realm, watch)
+#   make test  every test, with its own services on other ports
+.PHONY: up test lint stop-test
+up:
+	bash infra/local/stack.sh up
+
+test:
+	bash infra/local/test.sh
+
+lint:
+	bash infra/local/lint.sh
+
+stop-test:
+	STACK=test bash infra/local/stack.sh stop

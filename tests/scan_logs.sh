@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Fails if a log file contains anything that must never be logged: passwords and secrets of the
+# demo realm, tokens (JWTs), e-mail addresses, and (from the CDP issues on) ID numbers, names,
+# phone numbers and base64 documents of the test data.
+set -euo pipefail
+log=$1
+[ -s "$log" ] || { echo "scan_logs: $log is empty or missing" >&2; exit 1; }
+patterns=(
+  'eyJ[A-Za-z0-9_-]{10,}'          # a JWT
+  '[A-Za-z0-9._%+-]+@bank\.local'  # e-mail addresses of the realm
+  '![Pp]ass'                       # demo passwords
+  'cdp-partner-secret|bpm-console-secret|compliance-secret'
+  'refresh_token='                 # form bodies
+)
+found=0
+for p in "${patterns[@]}"; do
+  if grep -E -q -- "$p" "$log"; then
+    echo "scan_logs: $log matches /$p/" >&2
+    found=1
+  fi
+done
+lines=$(wc -l <"$log")
+if [ "$found" = 0 ]; then echo "scan_logs: 1 passed, 0 failed ($lines lines clean)"; else echo "scan_logs: 0 passed, 1 failed"; fi
+exit "$found"

@@ -1,0 +1,79 @@
+//! Shared helpers of the black-box tests. The stack is started by the test command
+//! (`make test` -> infra/local/test.sh); a missing variable fails the test, it never skips it.
+
+use adapters::dynamo::identity::DynamoIdentity;
+use adapters::kms::KmsKeys;
+use domain::auth::Permission;
+use domain::identity::store::UserStore;
+use domain::identity::{Branch, User, Username, password};
+
+pub fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run the tests with `make test`"))
+}
+
+pub fn api(path: &str) -> String {
+    format!("{}{path}", env("API_BASE_URL"))
+}
+
+pub fn issuer() -> String {
+    format!("{}/auth/realms/cdp", env("ISSUER_BASE_URL"))
+}
+
+pub const TOKEN_PATH: &str = "/auth/realms/cdp/protocol/openid-connect/token";
+pub const PARTNER_SCOPE: &str = "api://3a3f52a1-1b64-4c27-81f0-50a6ca01324d/customer";
+
+pub async fn identity() -> DynamoIdentity {
+    let config = adapters::sdk_config().await;
+    DynamoIdentity::new(adapters::dynamo::client(&config), env("IDENTITY_TABLE"))
+}
+
+pub async fn kms_keys() -> KmsKeys {
+    let config = adapters::sdk_config().await;
+    KmsKeys::new(adapters::kms::client(&config), env("SIGNING_KEY_ID"), vec![])
+}
+
+/// A unique name per test (per-test isolation in shared tables).
+pub fn unique(prefix: &str) -> String {
+    format!("{prefix}-{}", &uuid::Uuid::new_v4().simple().to_string()[..12])
+}
+
+/// Creates a bank user with a known password; returns its username.
+pub async fn make_user(store: &DynamoIdentity, password_text: &str, permissions: Vec<Permission>) -> String {
+    let name = unique("u");
+    store
+        .put_user(&User {
+            sub: uuid::Uuid::new_v4().to_string(),
+            username: Username::parse(&name).unwrap(),
+            email: format!("{name}@bank.local"),
+            password_hash: password::hash(password_text),
+            branch: Branch::parse("BR001"),
+            agent_location_id: None,
+            permissions,
+            enabled: true,
+        })
+        .await
+        .unwrap();
+    name
+}
+
+pub fn http() -> reqwest::Client {
+    reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().unwrap()
+}
+
+/// POSTs a form to the token endpoint; returns (status, JSON body).
+pub async fn token_form(pairs: &[(&str, &str)]) -> (u16, serde_json::Value) {
+    let resp = http().post(api(TOKEN_PATH)).form(pairs).send().await.unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap())
+}
+
+pub async fn login(client: &str, secret: &str, user: &str, pw: &str) -> (u16, serde_json::Value) {
+    token_form(&[
+        ("grant_type", "password"),
+        ("client_id", client),
+        ("client_secret", secret),
+        ("username", user),
+        ("password", pw),
+    ])
+    .await
+}
