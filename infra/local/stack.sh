@@ -116,7 +116,12 @@ case "${1:-up}" in
   Logs: $run_dir/*.log           Ctrl-C stops everything.
 
 MSG
-    tail -n +1 -f "$run_dir/watch.log"
+    # In the background + `wait`, so INT/TERM reach the trap at once (bash runs traps only
+    # between foreground commands).
+    tail -n +1 -f "$run_dir/watch.log" &
+    tail_pid=$!
+    trap 'kill $tail_pid 2>/dev/null; exit 130' INT TERM
+    wait "$tail_pid"
     ;;
   *) echo "usage: $0 up|start|stop|env" >&2; exit 2 ;;
 esac
