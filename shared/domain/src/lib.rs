@@ -5,6 +5,7 @@
 //! in-memory fakes in [`testing`] implement them for unit tests.
 
 pub mod auth;
+pub mod banking;
 pub mod identity;
 pub mod ports;
 

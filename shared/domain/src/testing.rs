@@ -156,3 +156,148 @@ impl PublicKeySource for SoftwareSigner {
         Ok(vec![self.jwk.clone()])
     }
 }
+
+/// In-memory bank store with the same guards as the DynamoDB adapter.
+#[derive(Default)]
+pub struct MemoryBank {
+    pub customers: Mutex<HashMap<String, crate::banking::Customer>>,
+    pub deposits: Mutex<HashMap<String, crate::banking::Deposit>>,
+    pub audit: Mutex<Vec<crate::banking::AuditRecord>>,
+    pub outbox: Mutex<Vec<crate::banking::Notification>>,
+    pub sequence: AtomicU64,
+}
+
+impl crate::banking::store::BankStore for MemoryBank {
+    async fn get_customer(
+        &self,
+        key: &crate::banking::values::EncodedKey,
+    ) -> Result<Option<crate::banking::Customer>, PortError> {
+        Ok(self.customers.lock().unwrap().get(key.as_str()).cloned())
+    }
+    async fn get_deposit(
+        &self,
+        key: &crate::banking::values::EncodedKey,
+    ) -> Result<Option<crate::banking::Deposit>, PortError> {
+        Ok(self.deposits.lock().unwrap().get(key.as_str()).cloned())
+    }
+    async fn insert(
+        &self,
+        record: &crate::banking::store::Record,
+        audit: &crate::banking::AuditRecord,
+    ) -> Result<(), PortError> {
+        use crate::banking::store::Record;
+        match record {
+            Record::Customer(c) => {
+                let mut map = self.customers.lock().unwrap();
+                let dup = map.values().any(|x| x.id_type == c.id_type && x.id_number == c.id_number);
+                if dup || map.contains_key(c.key.as_str()) {
+                    return Err(PortError::Conflict);
+                }
+                map.insert(c.key.as_str().to_owned(), c.clone());
+            }
+            Record::Deposit(d) => {
+                let mut map = self.deposits.lock().unwrap();
+                if map.contains_key(d.key.as_str()) {
+                    return Err(PortError::Conflict);
+                }
+                map.insert(d.key.as_str().to_owned(), d.clone());
+            }
+        }
+        self.audit.lock().unwrap().push(audit.clone());
+        Ok(())
+    }
+    async fn commit(&self, change: &crate::banking::store::Change) -> Result<(), PortError> {
+        use crate::banking::store::Record;
+        let mut customers = self.customers.lock().unwrap();
+        let mut deposits = self.deposits.lock().unwrap();
+        match &change.record {
+            Record::Customer(c) => {
+                let cur = customers.get(c.key.as_str()).ok_or(PortError::Conflict)?;
+                if cur.version != change.expected_version || cur.status.as_str() != change.expected_status {
+                    return Err(PortError::Conflict);
+                }
+                customers.insert(c.key.as_str().to_owned(), c.clone());
+            }
+            Record::Deposit(d) => {
+                let cur = deposits.get(d.key.as_str()).ok_or(PortError::Conflict)?;
+                if cur.version != change.expected_version || cur.status.as_str() != change.expected_status {
+                    return Err(PortError::Conflict);
+                }
+                deposits.insert(d.key.as_str().to_owned(), d.clone());
+            }
+        }
+        self.audit.lock().unwrap().push(change.audit.clone());
+        if let Some(n) = &change.notification {
+            self.outbox.lock().unwrap().push(n.clone());
+        }
+        Ok(())
+    }
+    async fn next_sequence(&self, _name: &str) -> Result<u64, PortError> {
+        Ok(self.sequence.fetch_add(1, Ordering::SeqCst) + 1)
+    }
+    async fn history(
+        &self,
+        entity: crate::banking::EntityKind,
+        key: &crate::banking::values::EncodedKey,
+    ) -> Result<Vec<crate::banking::AuditRecord>, PortError> {
+        Ok(self
+            .audit
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|a| a.entity == entity && a.entity_key == key.as_str())
+            .cloned()
+            .collect())
+    }
+    async fn pending(
+        &self,
+        q: &crate::banking::store::InboxQuery,
+    ) -> Result<crate::banking::store::InboxPage, PortError> {
+        use crate::banking::store::{InboxItem, InboxPage};
+        let mut items: Vec<(InboxItem, String)> = Vec::new();
+        let mut push = |e: &dyn Fn() -> Option<(InboxItem, String)>| {
+            if let Some(x) = e() {
+                items.push(x);
+            }
+        };
+        for c in self.customers.lock().unwrap().values() {
+            push(&|| pending_item(c, q));
+        }
+        for d in self.deposits.lock().unwrap().values() {
+            push(&|| pending_item(d, q));
+        }
+        items.sort_by(|a, b| a.0.requested_at.cmp(&b.0.requested_at).then(a.0.key.cmp(&b.0.key)));
+        let start =
+            q.page_token.as_ref().and_then(|t| items.iter().position(|(i, _)| &i.key == t).map(|p| p + 1)).unwrap_or(0);
+        let rest: Vec<_> = items.into_iter().skip(start).collect();
+        let next = (rest.len() > q.limit).then(|| rest[q.limit - 1].0.key.clone());
+        Ok(InboxPage { items: rest.into_iter().take(q.limit).map(|(i, _)| i).collect(), next_page_token: next })
+    }
+}
+
+fn pending_item<E: crate::banking::approval::Approvable>(
+    e: &E,
+    q: &crate::banking::store::InboxQuery,
+) -> Option<(crate::banking::store::InboxItem, String)> {
+    let a = e.approval()?;
+    let ok = e.is_pending()
+        && e.created_by() != q.exclude_sub
+        && a.requested_by != q.exclude_sub
+        && q.branch.as_deref().is_none_or(|b| b == e.branch())
+        && q.kind.is_none_or(|k| k == E::KIND);
+    ok.then(|| {
+        (
+            crate::banking::store::InboxItem {
+                entity: E::KIND,
+                key: e.key().as_str().to_owned(),
+                branch: e.branch().to_owned(),
+                status: e.status_label(),
+                requested_by: a.requested_by.clone(),
+                requested_by_username: a.requested_by_username.clone(),
+                requested_at: a.requested_at.clone(),
+                request_comment: a.request_comment.clone(),
+            },
+            String::new(),
+        )
+    })
+}

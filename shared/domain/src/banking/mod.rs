@@ -1,0 +1,13 @@
+//! Customers, deposit accounts and the one maker-checker approval engine both go through.
+
+pub mod approval;
+pub mod customer;
+pub mod deposit;
+pub mod service;
+pub mod store;
+pub mod values;
+
+pub use approval::{ApprovalError, ApprovalStatus, ApprovalTask, AuditRecord, Decision, EntityKind, Notification};
+pub use customer::{Customer, CustomerStatus, NewCustomer};
+pub use deposit::{Deposit, DepositStatus, NewDeposit};
+pub use service::BankService;

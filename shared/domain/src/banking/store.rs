@@ -1,0 +1,105 @@
+//! The bank's storage port. Every state change is one atomic `commit`: the record guarded by its
+//! current status and version, its audit record, and its outbox notification.
+
+use std::future::Future;
+
+use super::approval::{AuditRecord, EntityKind, Notification};
+use super::customer::Customer;
+use super::deposit::Deposit;
+use super::values::EncodedKey;
+use crate::ports::PortError;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    Customer(Customer),
+    Deposit(Deposit),
+}
+
+/// A guarded transition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// The record as it will be (version already incremented).
+    pub record: Record,
+    /// Guard: the stored record still has this version and status.
+    pub expected_version: u64,
+    pub expected_status: &'static str,
+    pub audit: AuditRecord,
+    pub notification: Option<Notification>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxQuery {
+    /// Items created or submitted by this subject are never shown to them.
+    pub exclude_sub: String,
+    /// `None`: every branch (cross-branch approvers only).
+    pub branch: Option<String>,
+    pub kind: Option<EntityKind>,
+    pub page_token: Option<String>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxItem {
+    pub entity: EntityKind,
+    pub key: String,
+    pub branch: String,
+    pub status: String,
+    pub requested_by: String,
+    pub requested_by_username: String,
+    pub requested_at: String,
+    pub request_comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct InboxPage {
+    pub items: Vec<InboxItem>,
+    pub next_page_token: Option<String>,
+}
+
+pub trait BankStore: Send + Sync {
+    fn get_customer(&self, key: &EncodedKey) -> impl Future<Output = Result<Option<Customer>, PortError>> + Send;
+    fn get_deposit(&self, key: &EncodedKey) -> impl Future<Output = Result<Option<Deposit>, PortError>> + Send;
+    /// Creates a record with its creation audit. `Conflict` if the key exists or (customers) the
+    /// same ID document is already registered.
+    fn insert(&self, record: &Record, audit: &AuditRecord) -> impl Future<Output = Result<(), PortError>> + Send;
+    /// Applies a guarded transition atomically; `Conflict` (and nothing written) if the guard fails.
+    fn commit(&self, change: &Change) -> impl Future<Output = Result<(), PortError>> + Send;
+    /// A strictly increasing number per sequence name (account numbers).
+    fn next_sequence(&self, name: &str) -> impl Future<Output = Result<u64, PortError>> + Send;
+    /// Audit records of a record, oldest first.
+    fn history(
+        &self,
+        entity: EntityKind,
+        key: &EncodedKey,
+    ) -> impl Future<Output = Result<Vec<AuditRecord>, PortError>> + Send;
+    /// Open approvals, oldest first.
+    fn pending(&self, query: &InboxQuery) -> impl Future<Output = Result<InboxPage, PortError>> + Send;
+}
+
+impl<T: BankStore> BankStore for std::sync::Arc<T> {
+    fn get_customer(&self, key: &EncodedKey) -> impl Future<Output = Result<Option<Customer>, PortError>> + Send {
+        (**self).get_customer(key)
+    }
+    fn get_deposit(&self, key: &EncodedKey) -> impl Future<Output = Result<Option<Deposit>, PortError>> + Send {
+        (**self).get_deposit(key)
+    }
+    fn insert(&self, record: &Record, audit: &AuditRecord) -> impl Future<Output = Result<(), PortError>> + Send {
+        (**self).insert(record, audit)
+    }
+    fn commit(&self, change: &Change) -> impl Future<Output = Result<(), PortError>> + Send {
+        (**self).commit(change)
+    }
+    fn next_sequence(&self, name: &str) -> impl Future<Output = Result<u64, PortError>> + Send {
+        (**self).next_sequence(name)
+    }
+    fn history(
+        &self,
+        entity: EntityKind,
+        key: &EncodedKey,
+    ) -> impl Future<Output = Result<Vec<AuditRecord>, PortError>> + Send {
+        (**self).history(entity, key)
+    }
+    fn pending(&self, query: &InboxQuery) -> impl Future<Output = Result<InboxPage, PortError>> + Send {
+        (**self).pending(query)
+    }
+}
