@@ -25,6 +25,12 @@ impl Env {
     pub fn identity_table() -> Result<String, MissingEnv> {
         Self::var("IDENTITY_TABLE")
     }
+    pub fn bank_table() -> Result<String, MissingEnv> {
+        Self::var("BANK_TABLE")
+    }
+    pub fn approvals_topic_arn() -> Result<String, MissingEnv> {
+        Self::var("APPROVALS_TOPIC_ARN")
+    }
     pub fn signing_key_id() -> Result<String, MissingEnv> {
         Self::var("SIGNING_KEY_ID")
     }

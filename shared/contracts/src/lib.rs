@@ -3,7 +3,13 @@
 //!
 //! - [`keycloak`]: seed 003 "Access Token API" (Keycloak-compatible token, JWKS, discovery).
 //! - [`cdp`]: seed 003 Customer Data Platform envelopes (so far: the documented 401 shape).
+//! - [`bpm`]: the `POST /api/bpm/cmd` command envelope of seeds 000-002 and its dispatch.
+//! - [`bpm_customer`]: seed 000's envelope and codes (all customer commands).
+//! - [`bpm_deposit`]: seeds 001/002's envelope and codes (all deposit commands).
 
+pub mod bpm;
+pub mod bpm_customer;
+pub mod bpm_deposit;
 pub mod cdp;
 pub mod keycloak;
 

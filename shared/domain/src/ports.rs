@@ -13,6 +13,9 @@ pub enum PortError {
     /// A conditional write lost: the guarded state was not what the caller expected.
     #[error("condition failed")]
     Conflict,
+    /// The caller passed something the backend cannot use (e.g. a forged page token).
+    #[error("invalid input: {0}")]
+    Invalid(&'static str),
     /// The backing service failed or could not be reached.
     #[error("backend unavailable: {0}")]
     Unavailable(String),

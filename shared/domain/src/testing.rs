@@ -301,3 +301,48 @@ fn pending_item<E: crate::banking::approval::Approvable>(
         )
     })
 }
+
+/// In-memory idempotency records with the same claim rules as the DynamoDB adapter.
+#[derive(Default)]
+pub struct MemoryIdempotency {
+    records: Mutex<HashMap<String, (String, Option<crate::idempotency::StoredReply>, i64)>>,
+}
+
+impl crate::idempotency::IdempotencyStore for MemoryIdempotency {
+    async fn claim(
+        &self,
+        key: &str,
+        payload_hash: &str,
+        now: i64,
+        policy: &crate::idempotency::IdempotencyPolicy,
+    ) -> Result<crate::idempotency::Claim, PortError> {
+        use crate::idempotency::Claim;
+        let mut map = self.records.lock().unwrap();
+        match map.get(key) {
+            Some((hash, _, until)) if *until > now && hash != payload_hash => Ok(Claim::Mismatch),
+            Some((_, Some(reply), until)) if *until > now => Ok(Claim::Completed(reply.clone())),
+            Some((_, None, until)) if *until > now => Ok(Claim::InProgress),
+            _ => {
+                map.insert(key.to_owned(), (payload_hash.to_owned(), None, now + policy.in_progress_secs));
+                Ok(Claim::Acquired)
+            }
+        }
+    }
+    async fn complete(
+        &self,
+        key: &str,
+        reply: &crate::idempotency::StoredReply,
+        now: i64,
+        policy: &crate::idempotency::IdempotencyPolicy,
+    ) -> Result<(), PortError> {
+        if let Some(r) = self.records.lock().unwrap().get_mut(key) {
+            r.1 = Some(reply.clone());
+            r.2 = now + policy.keep_secs;
+        }
+        Ok(())
+    }
+    async fn release(&self, key: &str) -> Result<(), PortError> {
+        self.records.lock().unwrap().remove(key);
+        Ok(())
+    }
+}

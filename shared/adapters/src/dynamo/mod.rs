@@ -1,6 +1,8 @@
 //! DynamoDB adapters. Items are plain `pk`/`sk` documents; every state change that has a guard is
 //! a conditional write, and multi-item changes are one `TransactWriteItems`.
 
+pub mod bank;
+pub mod idempotency;
 pub mod identity;
 
 use std::collections::HashMap;

@@ -149,7 +149,12 @@ pub enum ApprovalError {
 
 impl From<crate::ports::PortError> for ApprovalError {
     fn from(e: crate::ports::PortError) -> Self {
-        Self::Unavailable(e.to_string())
+        match e {
+            crate::ports::PortError::Invalid(what) => {
+                Self::Validation(vec![FieldError { field: what, message: format!("{what} is invalid") }])
+            }
+            other => Self::Unavailable(other.to_string()),
+        }
     }
 }
 

@@ -52,7 +52,7 @@ pub struct Customer {
 }
 
 /// The raw fields of `CreateCustomerCommand`, as received.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CustomerInput {
     pub first_name: Option<String>,
     pub last_name: Option<String>,

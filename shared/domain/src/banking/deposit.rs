@@ -43,7 +43,7 @@ pub struct Deposit {
     pub version: u64,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DepositInput {
     pub contact_encoded_key: Option<String>,
     pub currency_code: Option<String>,

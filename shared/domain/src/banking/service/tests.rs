@@ -149,11 +149,13 @@ async fn permissions_branches_and_cross_branch_marking() {
         s.decide::<Deposit>(&viewer, &k, Decision::Approve, None).await.unwrap_err(),
         ApprovalError::InsufficientPermissions
     );
-    // Other branch without the cross-branch right: does not even see it.
+    // Other branch without the cross-branch right.
     assert_eq!(
         s.decide::<Deposit>(&checker_other_branch(), &k, Decision::Approve, None).await.unwrap_err(),
-        ApprovalError::NotFound
+        ApprovalError::InsufficientPermissions
     );
+    // Reading across branches does not reveal the record.
+    assert_eq!(s.view::<Deposit>(&checker_other_branch(), &k).await.unwrap_err(), ApprovalError::NotFound);
     let d = s.decide::<Deposit>(&supervisor(), &k, Decision::Approve, None).await.unwrap();
     assert_eq!(d.status, DepositStatus::Active);
     assert!(d.approval.unwrap().cross_branch);
