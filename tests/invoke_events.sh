@@ -11,6 +11,10 @@ declare -A expect=(
   [oidc-discovery.certs]=200
   [oidc-discovery.configuration]=200
   [userinfo.bad-token]=401
+  # The seeds' sample requests carry no bearer token: 401 in each seed's envelope.
+  [bpm-cmd.request-customer-approval]=401
+  [bpm-cmd.approve-deposit]=401
+  [bpm-cmd.reject-deposit]=401
 )
 pass=0 fail=0
 for f in events/*.json; do

@@ -11,6 +11,10 @@ patterns=(
   '![Pp]ass'                       # demo passwords
   'cdp-partner-secret|bpm-console-secret|compliance-secret'
   'refresh_token='                 # form bodies
+  '784[0-9]{12}'                   # Emirates ID numbers of the test data
+  '\+971[0-9]{6,}'                 # phone numbers of the test data
+  '@example\.com'                  # customer e-mails of the test data
+  'Zafar|Bashir|Amal'              # customer names of the test data
 )
 found=0
 for p in "${patterns[@]}"; do

@@ -56,6 +56,42 @@ pub async fn make_user(store: &DynamoIdentity, password_text: &str, permissions:
     name
 }
 
+pub async fn bank_store() -> adapters::dynamo::bank::DynamoBank {
+    let config = adapters::sdk_config().await;
+    adapters::dynamo::bank::DynamoBank::new(adapters::dynamo::client(&config), env("BANK_TABLE"))
+}
+
+/// A unique, valid Emirates-ID-like number per call (per-test isolation of the ID uniqueness rule).
+pub fn unique_id_number() -> String {
+    let n = uuid::Uuid::new_v4().as_u128() % 10_000_000_000;
+    format!("78419{n:010}")
+}
+
+/// An access token of a demo-realm bank user.
+pub async fn staff_token(user: &str, password: &str) -> String {
+    let (status, body) = login("bpm-console", "bpm-console-secret", user, password).await;
+    assert_eq!(status, 200, "login {user}: {body}");
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+/// POST /api/bpm/cmd; returns (status, body).
+pub async fn bpm(
+    token: Option<&str>,
+    body: &serde_json::Value,
+    idempotency_key: Option<&str>,
+) -> (u16, serde_json::Value) {
+    let mut req = http().post(api("/api/bpm/cmd")).json(body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if let Some(k) = idempotency_key {
+        req = req.header("Idempotency-Key", k);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap())
+}
+
 pub fn http() -> reqwest::Client {
     reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().unwrap()
 }

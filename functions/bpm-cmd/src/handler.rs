@@ -109,3 +109,89 @@ fn in_progress(family: Family) -> Reply {
         Family::Deposit => bpm_deposit::in_progress(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::banking::approval::{AuditRecord, EntityKind};
+    use domain::banking::store::{Change, InboxPage, InboxQuery, Record};
+    use domain::banking::values::EncodedKey;
+    use domain::banking::{Customer, Deposit};
+    use domain::ports::PortError;
+    use domain::testing::{FixedClock, MemoryIdempotency, SeqIds, SoftwareSigner};
+
+    /// A bank store whose backend is down.
+    struct Down;
+    impl BankStore for Down {
+        async fn get_customer(&self, _: &EncodedKey) -> Result<Option<Customer>, PortError> {
+            Err(PortError::Unavailable("down".into()))
+        }
+        async fn get_deposit(&self, _: &EncodedKey) -> Result<Option<Deposit>, PortError> {
+            Err(PortError::Unavailable("down".into()))
+        }
+        async fn insert(&self, _: &Record, _: &AuditRecord) -> Result<(), PortError> {
+            Err(PortError::Unavailable("down".into()))
+        }
+        async fn commit(&self, _: &Change) -> Result<(), PortError> {
+            Err(PortError::Unavailable("down".into()))
+        }
+        async fn next_sequence(&self, _: &str) -> Result<u64, PortError> {
+            Err(PortError::Unavailable("down".into()))
+        }
+        async fn history(&self, _: EntityKind, _: &EncodedKey) -> Result<Vec<AuditRecord>, PortError> {
+            Err(PortError::Unavailable("down".into()))
+        }
+        async fn pending(&self, _: &InboxQuery) -> Result<InboxPage, PortError> {
+            Err(PortError::Unavailable("down".into()))
+        }
+    }
+
+    fn now() -> i64 {
+        time::OffsetDateTime::now_utc().unix_timestamp()
+    }
+
+    async fn call(fixture: &str) -> (u16, serde_json::Value, usize) {
+        let signer = SoftwareSigner::generate();
+        let claims = domain::auth::jwt::AccessClaims {
+            iss: "http://t/auth/realms/cdp".into(),
+            sub: "checker".into(),
+            azp: "bpm-console".into(),
+            exp: now() + 60,
+            iat: now(),
+            nbf: now(),
+            jti: "j".into(),
+            typ: "Bearer".into(),
+            scope: "bpm".into(),
+            sid: None,
+            preferred_username: "checker".into(),
+            email: None,
+            branch: Some("BR001".into()),
+            permissions: vec!["approval.decide".into()],
+            agent_location_id: None,
+        };
+        let token = domain::auth::jwt::sign(&signer, &signer.jwk.kid.clone(), &claims).await.unwrap();
+        let mut v: serde_json::Value = serde_json::from_str(fixture).unwrap();
+        v["headers"]["authorization"] = format!("Bearer {token}").into();
+        let req = lambda_http::request::from_str(&v.to_string()).unwrap();
+        let deps = Deps {
+            bank: BankService { store: Down, clock: FixedClock::at(now()), ids: SeqIds::default() },
+            idempotency: MemoryIdempotency::default(),
+            verifier: Verifier::new(signer, "http://t/auth/realms/cdp"),
+        };
+        let resp = handle(&deps, req).await.unwrap();
+        let body: serde_json::Value = serde_json::from_slice(resp.body().as_ref()).unwrap();
+        (resp.status().as_u16(), body, 0)
+    }
+
+    #[tokio::test]
+    async fn a_backend_failure_is_the_documented_5xx_in_each_envelope() {
+        let (status, body, _) = call(include_str!("../../../events/bpm-cmd.approve-deposit.json")).await;
+        assert_eq!(status, 500);
+        assert_eq!(body["statusCode"], 500);
+        assert_eq!(body["errors"][0]["code"], "INTERNAL_ERROR");
+        let (status, body, _) = call(include_str!("../../../events/bpm-cmd.request-customer-approval.json")).await;
+        assert_eq!(status, 500);
+        assert_eq!(body["statusCode"], "CBS_500");
+        assert_eq!(body["message"], "Internal server error");
+    }
+}
