@@ -15,6 +15,9 @@ declare -A expect=(
   [bpm-cmd.request-customer-approval]=401
   [bpm-cmd.approve-deposit]=401
   [bpm-cmd.reject-deposit]=401
+  # Event functions: the key their answer must have.
+  [outbox-relay.stream]=key:batchItemFailures
+  [outbox-relay.schedule]=key:sent
 )
 pass=0 fail=0
 for f in events/*.json; do
@@ -23,7 +26,11 @@ for f in events/*.json; do
   want=${expect[$name]:-}
   if [ -z "$want" ]; then echo "invoke: $f has no expected status in tests/invoke_events.sh" >&2; fail=$((fail + 1)); continue; fi
   out=$(.venv/bin/cargo-lambda lambda invoke "$fn" --data-file "$f" --invoke-address 127.0.0.1 --invoke-port "$port" --output-format json 2>&1) || true
-  got=$(printf '%s' "$out" | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin).get("statusCode"))' 2>/dev/null || echo "?")
+  if [[ $want == key:* ]]; then
+    got=$(printf '%s' "$out" | .venv/bin/python -c 'import json,sys; k=sys.argv[1]; print("key:"+k if k in json.load(sys.stdin) else "missing")' "${want#key:}" 2>/dev/null || echo "?")
+  else
+    got=$(printf '%s' "$out" | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin).get("statusCode"))' 2>/dev/null || echo "?")
+  fi
   if [ "$got" = "$want" ]; then pass=$((pass + 1)); echo "ok   $fn <- $f ($got)"; else fail=$((fail + 1)); echo "FAIL $fn <- $f: want $want, got $got: ${out:0:300}"; fi
 done
 echo "invoke: $pass passed, $fail failed"

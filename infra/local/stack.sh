@@ -19,6 +19,7 @@ case "$STACK" in
   *) echo "STACK must be dev or test" >&2; exit 2 ;;
 esac
 run_dir="$root/.run/$STACK"
+SNS_PROXY_PORT=$((MOTO_PORT + 99)) # the relay's way to SNS, through infra/local/fault_proxy.py
 mkdir -p "$run_dir"
 
 stack_env() {
@@ -34,6 +35,7 @@ export AWS_ENDPOINT_URL_SQS=http://127.0.0.1:$MOTO_PORT
 export ISSUER_BASE_URL=http://127.0.0.1:$API_PORT
 export API_BASE_URL=http://127.0.0.1:$API_PORT
 export RUST_LOG=\${RUST_LOG:-info}
+export SNS_FAULT_FLAG=$run_dir/sns-down
 ENV
   .venv/bin/python infra/local/provision.py --stack cdp --print-env
 }
@@ -73,7 +75,8 @@ launch() { # name command...
 start() {
   bash infra/local/install.sh
   stop # whatever a previous run of this stack left behind
-  for p in "$DDB_PORT" "$MOTO_PORT" "$API_PORT"; do
+  rm -f "$run_dir/sns-down"
+  for p in "$DDB_PORT" "$MOTO_PORT" "$API_PORT" "$SNS_PROXY_PORT"; do
     if port_busy "$p"; then echo "stack($STACK): port $p is in use by another program" >&2; exit 1; fi
   done
   eval "$(stack_env)"
@@ -94,6 +97,11 @@ start() {
   done
   cargo build --quiet "${pkgs[@]}"
   ./target/debug/cdp-admin load-demo
+  # The outbox relay: in AWS the bank table's stream triggers it; here it polls the outbox
+  # (DynamoDB Local cannot invoke functions) and reaches SNS through the fault proxy.
+  launch sns-proxy .venv/bin/python infra/local/fault_proxy.py --listen "$SNS_PROXY_PORT" --target "$MOTO_PORT" --down-flag "$run_dir/sns-down"
+  wait_port "$SNS_PROXY_PORT" sns-proxy 20
+  launch relay env AWS_ENDPOINT_URL_SNS="http://127.0.0.1:$SNS_PROXY_PORT" RELAY_POLL_INTERVAL_MS=500 ./target/debug/outbox-relay
   # Functions inherit this environment; routes come from [workspace.metadata.lambda.watch.router].
   echo "[stack:$STACK] cargo lambda watch on 127.0.0.1:$API_PORT"
   launch watch .venv/bin/cargo-lambda lambda watch --invoke-address 127.0.0.1 --invoke-port "$API_PORT" --ignore-changes

@@ -38,6 +38,7 @@ bash tests/invoke_events.sh
 
 step "logs carry no PII, passwords or tokens"
 bash tests/scan_logs.sh .run/test/watch.log
+bash tests/scan_logs.sh .run/test/relay.log
 
 echo
 echo "all tests passed"

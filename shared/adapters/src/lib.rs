@@ -4,6 +4,7 @@
 pub mod config;
 pub mod dynamo;
 pub mod kms;
+pub mod sns;
 pub mod system;
 
 pub use aws_config::SdkConfig;

@@ -346,3 +346,73 @@ impl crate::idempotency::IdempotencyStore for MemoryIdempotency {
         Ok(())
     }
 }
+
+/// In-memory outbox: (notification, status "pending"|"sending"|"sent", lease_until).
+#[derive(Default)]
+pub struct MemoryOutbox {
+    items: Mutex<Vec<(crate::banking::Notification, &'static str, i64)>>,
+}
+
+impl MemoryOutbox {
+    pub fn add(&self, n: crate::banking::Notification) {
+        self.items.lock().unwrap().push((n, "pending", 0));
+    }
+}
+
+impl crate::banking::relay::Outbox for MemoryOutbox {
+    async fn pending(&self, limit: usize) -> Result<Vec<crate::banking::Notification>, PortError> {
+        Ok(self.items.lock().unwrap().iter().filter(|i| i.1 != "sent").take(limit).map(|i| i.0.clone()).collect())
+    }
+    async fn get(&self, id: &str) -> Result<Option<crate::banking::Notification>, PortError> {
+        Ok(self.items.lock().unwrap().iter().find(|i| i.0.id == id).map(|i| i.0.clone()))
+    }
+    async fn claim(&self, id: &str, now: i64, lease: i64) -> Result<bool, PortError> {
+        let mut items = self.items.lock().unwrap();
+        let Some(i) = items.iter_mut().find(|i| i.0.id == id) else { return Ok(false) };
+        if i.1 == "pending" || (i.1 == "sending" && i.2 < now) {
+            i.1 = "sending";
+            i.2 = now + lease;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+    async fn mark_sent(&self, id: &str, _now: i64) -> Result<(), PortError> {
+        if let Some(i) = self.items.lock().unwrap().iter_mut().find(|i| i.0.id == id) {
+            i.1 = "sent";
+        }
+        Ok(())
+    }
+    async fn release(&self, id: &str) -> Result<(), PortError> {
+        if let Some(i) = self.items.lock().unwrap().iter_mut().find(|i| i.0.id == id) {
+            i.1 = "pending";
+        }
+        Ok(())
+    }
+}
+
+/// Records what was published; can be switched "down".
+#[derive(Default)]
+pub struct RecordingPublisher {
+    down: std::sync::atomic::AtomicBool,
+    published: Mutex<Vec<crate::banking::Notification>>,
+}
+
+impl RecordingPublisher {
+    pub fn set_down(&self, down: bool) {
+        self.down.store(down, Ordering::SeqCst);
+    }
+    pub fn published(&self) -> Vec<crate::banking::Notification> {
+        self.published.lock().unwrap().clone()
+    }
+}
+
+impl crate::banking::relay::Publisher for RecordingPublisher {
+    async fn publish(&self, n: &crate::banking::Notification) -> Result<(), PortError> {
+        if self.down.load(Ordering::SeqCst) {
+            return Err(PortError::Unavailable("sns down".into()));
+        }
+        self.published.lock().unwrap().push(n.clone());
+        Ok(())
+    }
+}

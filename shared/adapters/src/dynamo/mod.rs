@@ -4,6 +4,7 @@
 pub mod bank;
 pub mod idempotency;
 pub mod identity;
+pub mod outbox;
 
 use std::collections::HashMap;
 

@@ -3,6 +3,7 @@
 pub mod approval;
 pub mod customer;
 pub mod deposit;
+pub mod relay;
 pub mod service;
 pub mod store;
 pub mod values;
