@@ -388,3 +388,41 @@ async fn twenty_concurrent_http_decisions_one_200() {
     }
     assert_eq!(ok, 1);
 }
+
+/// Invokes a function through the Lambda Invoke API of `cargo lambda watch` (what
+/// `cargo lambda invoke` does) with `payload`.
+async fn invoke(function: &str, payload: &Value) -> Value {
+    let url = api(&format!("/2015-03-31/functions/{function}/invocations"));
+    let resp = http().post(url).json(payload).send().await.unwrap();
+    assert!(resp.status().is_success(), "invoke {function}: {}", resp.status());
+    resp.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn an_sqs_command_event_delivered_twice_makes_one_transition() {
+    let (maker, checker) = (token(MAKER).await, token(CHECKER).await);
+    let (key, _) = pending_deposit(&maker, &checker).await;
+    // The function's own sample event, carrying checker1's token and our deposit.
+    let mut sqs: Value = serde_json::from_str(include_str!("../events/cmd-approve-deposit.sqs.json")).unwrap();
+    let mut eb: Value = serde_json::from_str(sqs["Records"][0]["body"].as_str().unwrap()).unwrap();
+    eb["id"] = unique("event").into();
+    eb["detail"]["authorization"] = format!("Bearer {checker}").into();
+    eb["detail"]["data"]["accountEncodedKey"] = key.clone().into();
+    sqs["Records"][0]["body"] = eb.to_string().into();
+    assert_eq!(invoke("cmd-approve-deposit", &sqs).await, json!({"batchItemFailures": []}));
+    assert_eq!(invoke("cmd-approve-deposit", &sqs).await, json!({"batchItemFailures": []}), "redelivery: same answer");
+    let (_, view) =
+        bpm(Some(&checker), &json!({"cmd": "RetrieveDepositByIdQuery", "data": {"depositId": key}}), None).await;
+    assert_eq!(view["data"]["status"], "Active");
+    let approvals =
+        view["data"]["approvalHistory"].as_array().unwrap().iter().filter(|h| h["action"] == "approved").count();
+    assert_eq!(approvals, 1);
+    // The maker cannot approve through the event path either.
+    let (key2, _) = pending_deposit(&maker, &checker).await;
+    eb["id"] = unique("event").into();
+    eb["detail"]["authorization"] = format!("Bearer {maker}").into();
+    eb["detail"]["data"]["accountEncodedKey"] = key2.into();
+    sqs["Records"][0]["body"] = eb.to_string().into();
+    let failed = invoke("cmd-approve-deposit", &sqs).await;
+    assert_eq!(failed["batchItemFailures"].as_array().unwrap().len(), 1);
+}

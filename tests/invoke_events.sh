@@ -18,6 +18,16 @@ declare -A expect=(
   # Event functions: the key their answer must have.
   [outbox-relay.stream]=key:batchItemFailures
   [outbox-relay.schedule]=key:sent
+  # Command functions: the samples carry a placeholder token, so each record is reported back.
+  [cmd-create-customer.sqs]=key:batchItemFailures
+  [cmd-request-customer-approval.sqs]=key:batchItemFailures
+  [cmd-approve-customer.sqs]=key:batchItemFailures
+  [cmd-reject-customer.sqs]=key:batchItemFailures
+  [cmd-create-deposit.sqs]=key:batchItemFailures
+  [cmd-request-deposit-approval.sqs]=key:batchItemFailures
+  [cmd-approve-deposit.sqs]=key:batchItemFailures
+  [cmd-reject-deposit.sqs]=key:batchItemFailures
+  [cmd-approve-deposit.eventbridge]=error
 )
 pass=0 fail=0
 for f in events/*.json; do
@@ -26,7 +36,9 @@ for f in events/*.json; do
   want=${expect[$name]:-}
   if [ -z "$want" ]; then echo "invoke: $f has no expected status in tests/invoke_events.sh" >&2; fail=$((fail + 1)); continue; fi
   out=$(.venv/bin/cargo-lambda lambda invoke "$fn" --data-file "$f" --invoke-address 127.0.0.1 --invoke-port "$port" --output-format json 2>&1) || true
-  if [[ $want == key:* ]]; then
+  if [ "$want" = error ]; then
+    got=$(printf '%s' "$out" | grep -q 'not applied' && echo error || echo "no error")
+  elif [[ $want == key:* ]]; then
     got=$(printf '%s' "$out" | .venv/bin/python -c 'import json,sys; k=sys.argv[1]; print("key:"+k if k in json.load(sys.stdin) else "missing")' "${want#key:}" 2>/dev/null || echo "?")
   else
     got=$(printf '%s' "$out" | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin).get("statusCode"))' 2>/dev/null || echo "?")

@@ -1,17 +1,10 @@
-use contracts::bpm::{self, Family};
-use contracts::{Reply, bpm_customer, bpm_deposit};
-use domain::auth::Verifier;
-use domain::banking::BankService;
+use contracts::Reply;
+use contracts::bpm;
 use domain::banking::store::BankStore;
-use domain::idempotency::{self, IdempotencyStore, Outcome, StoredReply};
+use domain::idempotency::IdempotencyStore;
 use domain::ports::{Clock, IdGenerator, PublicKeySource};
 use lambda_http::{Body, Request, Response};
-
-pub struct Deps<S, C, I, D, K> {
-    pub bank: BankService<S, C, I>,
-    pub idempotency: D,
-    pub verifier: Verifier<K>,
-}
+pub use runner::Deps;
 
 pub async fn handle<S, C, I, D, K>(deps: &Deps<S, C, I, D, K>, req: Request) -> Result<Response<Body>, web::Error>
 where
@@ -46,33 +39,7 @@ where
         Err(_) => return bpm::unauthorized(family),
     };
     let key = web::header(req, "idempotency-key");
-    let reply = match key {
-        None => bpm::execute(&deps.bank, &actor, cmd).await,
-        Some(_) if cmd.is_query() => bpm::execute(&deps.bank, &actor, cmd).await,
-        Some(k) if !idempotency::valid_key(k) => invalid_key(family),
-        Some(k) => {
-            let scoped = idempotency::scoped_key(&actor.sub, k);
-            let now = deps.bank.clock.now().unix_timestamp();
-            let hash = idempotency::payload_hash(body);
-            let run = idempotency::run_once(&deps.idempotency, &scoped, &hash, now, || async {
-                let r = bpm::execute(&deps.bank, &actor, cmd).await;
-                StoredReply { status: r.status, body: r.body.to_string() }
-            })
-            .await;
-            match run {
-                Ok(Outcome::Fresh(r)) | Ok(Outcome::Replay(r)) => stored(r),
-                Ok(Outcome::Mismatch) => match family {
-                    Family::Customer => bpm_customer::idempotency_conflict(),
-                    Family::Deposit => bpm_deposit::idempotency_conflict(),
-                },
-                Ok(Outcome::InProgress) => in_progress(family),
-                Err(e) => {
-                    tracing::error!(event = "idempotency_failed", detail = %e);
-                    internal(family)
-                }
-            }
-        }
-    };
+    let reply = runner::execute(deps, &actor, cmd, key.map(|k| (k, body))).await;
     if reply.status >= 500 {
         tracing::error!(event = "bpm_failed", command = name, status = reply.status);
     } else {
@@ -81,38 +48,11 @@ where
     reply
 }
 
-fn stored(r: StoredReply) -> Reply {
-    Reply::json(r.status, serde_json::from_str::<serde_json::Value>(&r.body).unwrap_or(serde_json::Value::Null))
-}
-
-fn internal(family: Family) -> Reply {
-    match family {
-        Family::Customer => bpm_customer::internal(),
-        Family::Deposit => bpm_deposit::internal("Internal error"),
-    }
-}
-
-fn invalid_key(family: Family) -> Reply {
-    let e = [domain::banking::approval::FieldError {
-        field: "Idempotency-Key",
-        message: "Idempotency-Key must be 1-128 visible ASCII characters".into(),
-    }];
-    match family {
-        Family::Customer => bpm_customer::validation(&e),
-        Family::Deposit => bpm_deposit::validation("Invalid request", &e),
-    }
-}
-
-fn in_progress(family: Family) -> Reply {
-    match family {
-        Family::Customer => bpm_customer::in_progress(),
-        Family::Deposit => bpm_deposit::in_progress(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::auth::Verifier;
+    use domain::banking::BankService;
     use domain::banking::approval::{AuditRecord, EntityKind};
     use domain::banking::store::{Change, InboxPage, InboxQuery, Record};
     use domain::banking::values::EncodedKey;

@@ -43,8 +43,9 @@ impl IdGenerator for SeqIds {
 }
 
 /// An ES256 signer with a software key made fresh for each test (the real one is KMS).
+#[derive(Clone)]
 pub struct SoftwareSigner {
-    key: aws_lc_rs::signature::EcdsaKeyPair,
+    key: std::sync::Arc<aws_lc_rs::signature::EcdsaKeyPair>,
     pub jwk: PublicJwk,
 }
 impl SoftwareSigner {
@@ -52,7 +53,7 @@ impl SoftwareSigner {
         use aws_lc_rs::signature::{ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, KeyPair};
         let key = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_ASN1_SIGNING).unwrap();
         let jwk = PublicJwk::from_uncompressed_point(key.public_key().as_ref()).unwrap();
-        Self { key, jwk }
+        Self { key: std::sync::Arc::new(key), jwk }
     }
 }
 impl Signer for SoftwareSigner {
