@@ -50,6 +50,15 @@ impl Persisted for Deposit {
     }
 }
 
+/// What a transition records besides the new state.
+struct Step {
+    action: &'static str,
+    from: String,
+    comment: Option<String>,
+    cross_branch: bool,
+    audience: Audience,
+}
+
 /// How often a transition is retried after losing its guard to a concurrent writer. Each retry
 /// re-reads and re-checks, so a decided record answers "not pending" rather than retrying.
 const ATTEMPTS: usize = 3;
@@ -179,31 +188,11 @@ impl<S: BankStore, C: Clock, I: IdGenerator> BankService<S, C, I> {
                 decision_comment: None,
                 cross_branch: false,
             });
-            e.bump_version();
-            let mut audit = self.audit(actor, E::KIND, key, "approval_requested");
-            audit.from = Some(from);
-            audit.to = e.status_label();
-            audit.comment = comment.clone();
-            let notification = Notification {
-                id: audit.transition_id.clone(),
-                event: "approval_requested".into(),
-                entity: E::KIND,
-                entity_key: key.as_str().to_owned(),
-                status: e.status_label(),
-                audience: Audience::Approvers { branch: e.branch().to_owned() },
-                occurred_at: now,
-            };
-            let change = Change {
-                record: e.record(),
-                expected_version,
-                expected_status,
-                audit,
-                notification: Some(notification),
-            };
-            match self.store.commit(&change).await {
-                Ok(()) => return Ok(e),
-                Err(PortError::Conflict) => continue,
-                Err(err) => return Err(err.into()),
+            let audience = Audience::Approvers { branch: e.branch().to_owned() };
+            let step =
+                Step { action: "approval_requested", from, comment: comment.clone(), cross_branch: false, audience };
+            if self.commit(actor, &mut e, expected_version, expected_status, step, now).await? {
+                return Ok(e);
             }
         }
         Err(ApprovalError::Unavailable("transition contention".into()))
@@ -237,39 +226,57 @@ impl<S: BankStore, C: Clock, I: IdGenerator> BankService<S, C, I> {
             let maker = task.requested_by.clone();
             e.set_approval(task);
             e.on_decided(decision);
-            e.bump_version();
             let action = match decision {
                 Decision::Approve => "approved",
                 Decision::Reject => "rejected",
             };
-            let mut audit = self.audit(actor, E::KIND, key, action);
-            audit.from = Some(from);
-            audit.to = e.status_label();
-            audit.comment = comment.clone();
-            audit.cross_branch = cross_branch;
-            let notification = Notification {
-                id: audit.transition_id.clone(),
-                event: format!("approval_{action}"),
-                entity: E::KIND,
-                entity_key: key.as_str().to_owned(),
-                status: e.status_label(),
-                audience: Audience::Maker { sub: maker },
-                occurred_at: now,
-            };
-            let change = Change {
-                record: e.record(),
-                expected_version,
-                expected_status,
-                audit,
-                notification: Some(notification),
-            };
-            match self.store.commit(&change).await {
-                Ok(()) => return Ok(e),
-                Err(PortError::Conflict) => continue,
-                Err(err) => return Err(err.into()),
+            let step =
+                Step { action, from, comment: comment.clone(), cross_branch, audience: Audience::Maker { sub: maker } };
+            if self.commit(actor, &mut e, expected_version, expected_status, step, now).await? {
+                return Ok(e);
             }
         }
         Err(ApprovalError::Unavailable("transition contention".into()))
+    }
+
+    /// Writes a transition of `e` (already changed by the caller) with its audit record and
+    /// notification, guarded by the version and status it was read with. `Ok(false)`: the guard
+    /// lost to a concurrent writer; the caller re-reads and re-checks.
+    async fn commit<E: Persisted>(
+        &self,
+        actor: &Principal,
+        e: &mut E,
+        expected_version: u64,
+        expected_status: &'static str,
+        step: Step,
+        now: String,
+    ) -> Result<bool, ApprovalError> {
+        e.bump_version();
+        let mut audit = self.audit(actor, E::KIND, e.key(), step.action);
+        audit.from = Some(step.from);
+        audit.to = e.status_label();
+        audit.comment = step.comment;
+        audit.cross_branch = step.cross_branch;
+        let notification = Notification {
+            id: audit.transition_id.clone(),
+            event: if step.action.starts_with("approval_") {
+                step.action.to_owned()
+            } else {
+                format!("approval_{}", step.action)
+            },
+            entity: E::KIND,
+            entity_key: e.key().as_str().to_owned(),
+            status: e.status_label(),
+            audience: step.audience,
+            occurred_at: now,
+        };
+        let change =
+            Change { record: e.record(), expected_version, expected_status, audit, notification: Some(notification) };
+        match self.store.commit(&change).await {
+            Ok(()) => Ok(true),
+            Err(PortError::Conflict) => Ok(false),
+            Err(err) => Err(err.into()),
+        }
     }
 
     /// A record with its history (oldest first).
