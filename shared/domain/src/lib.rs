@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod banking;
+pub mod cdp;
 pub mod idempotency;
 pub mod identity;
 pub mod ports;

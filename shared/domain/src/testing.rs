@@ -161,6 +161,7 @@ impl PublicKeySource for SoftwareSigner {
 /// In-memory bank store with the same guards as the DynamoDB adapter.
 #[derive(Default)]
 pub struct MemoryBank {
+    pub id_documents: Mutex<HashMap<(String, String), String>>,
     pub customers: Mutex<HashMap<String, crate::banking::Customer>>,
     pub deposits: Mutex<HashMap<String, crate::banking::Deposit>>,
     pub audit: Mutex<Vec<crate::banking::AuditRecord>>,
@@ -190,10 +191,12 @@ impl crate::banking::store::BankStore for MemoryBank {
         match record {
             Record::Customer(c) => {
                 let mut map = self.customers.lock().unwrap();
-                let dup = map.values().any(|x| x.id_type == c.id_type && x.id_number == c.id_number);
-                if dup || map.contains_key(c.key.as_str()) {
+                let mut docs = self.id_documents.lock().unwrap();
+                let doc = (c.id_type.as_str().to_owned(), c.id_number.as_str().to_owned());
+                if docs.contains_key(&doc) || map.contains_key(c.key.as_str()) {
                     return Err(PortError::Conflict);
                 }
+                docs.insert(doc, c.key.as_str().to_owned());
                 map.insert(c.key.as_str().to_owned(), c.clone());
             }
             Record::Deposit(d) => {
@@ -231,6 +234,43 @@ impl crate::banking::store::BankStore for MemoryBank {
         if let Some(n) = &change.notification {
             self.outbox.lock().unwrap().push(n.clone());
         }
+        Ok(())
+    }
+    async fn find_by_id_document(
+        &self,
+        id_type: &crate::banking::values::IdType,
+        id_number: &crate::banking::values::IdNumber,
+    ) -> Result<Option<crate::banking::values::EncodedKey>, PortError> {
+        let docs = self.id_documents.lock().unwrap();
+        Ok(docs
+            .get(&(id_type.as_str().to_owned(), id_number.as_str().to_owned()))
+            .and_then(|k| crate::banking::values::EncodedKey::parse(k)))
+    }
+    async fn save_onboarding(
+        &self,
+        c: &crate::banking::Customer,
+        expected_version: Option<u64>,
+        id_documents: &[(crate::banking::values::IdType, crate::banking::values::IdNumber)],
+        audit: &crate::banking::AuditRecord,
+    ) -> Result<(), PortError> {
+        let mut map = self.customers.lock().unwrap();
+        let mut docs = self.id_documents.lock().unwrap();
+        match (expected_version, map.get(c.key.as_str())) {
+            (None, None) => {}
+            (Some(v), Some(cur)) if cur.version == v => {}
+            _ => return Err(PortError::Conflict),
+        }
+        let key = c.key.as_str().to_owned();
+        let wanted: Vec<(String, String)> =
+            id_documents.iter().map(|(t, n)| (t.as_str().to_owned(), n.as_str().to_owned())).collect();
+        if wanted.iter().any(|d| docs.get(d).is_some_and(|owner| owner != &key)) {
+            return Err(PortError::Conflict);
+        }
+        for d in wanted {
+            docs.insert(d, key.clone());
+        }
+        map.insert(key, c.clone());
+        self.audit.lock().unwrap().push(audit.clone());
         Ok(())
     }
     async fn next_sequence(&self, _name: &str) -> Result<u64, PortError> {
@@ -415,5 +455,66 @@ impl crate::banking::relay::Publisher for RecordingPublisher {
         }
         self.published.lock().unwrap().push(n.clone());
         Ok(())
+    }
+}
+
+/// In-memory document store; can be told to fail the n-th put.
+#[derive(Default)]
+pub struct MemoryDocuments {
+    pub objects: Mutex<HashMap<String, (Vec<u8>, String)>>,
+    pub fail_put_number: Mutex<Option<usize>>,
+    puts: AtomicU64,
+}
+
+impl crate::cdp::ports::DocumentStore for MemoryDocuments {
+    async fn put(&self, key: &str, bytes: &[u8], content_type: &str, _sha256: &str) -> Result<(), PortError> {
+        let n = self.puts.fetch_add(1, Ordering::SeqCst) as usize;
+        if *self.fail_put_number.lock().unwrap() == Some(n) {
+            return Err(PortError::Unavailable("s3 down".into()));
+        }
+        self.objects.lock().unwrap().insert(key.to_owned(), (bytes.to_vec(), content_type.to_owned()));
+        Ok(())
+    }
+    async fn delete(&self, key: &str) -> Result<(), PortError> {
+        self.objects.lock().unwrap().remove(key);
+        Ok(())
+    }
+}
+
+/// The repository's code tables (`infra/reference-data/code-tables.json`), as loaded in AWS.
+pub struct RepoCodeTables(pub std::sync::Arc<crate::cdp::ports::CodeTables>);
+
+impl RepoCodeTables {
+    pub fn load() -> Self {
+        let v: serde_json::Value =
+            serde_json::from_str(include_str!("../../../infra/reference-data/code-tables.json")).unwrap();
+        let tables = v["tables"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, t)| (k.clone(), t.as_object().unwrap().keys().cloned().collect()))
+            .collect();
+        Self(std::sync::Arc::new(crate::cdp::ports::CodeTables {
+            version: v["version"].as_str().unwrap().into(),
+            tables,
+        }))
+    }
+}
+
+impl crate::cdp::ports::ReferenceData for RepoCodeTables {
+    async fn code_tables(&self) -> Result<std::sync::Arc<crate::cdp::ports::CodeTables>, PortError> {
+        Ok(self.0.clone())
+    }
+}
+
+/// Screening with a fixed answer.
+pub struct FixedScreening(pub crate::cdp::ports::ScreeningVerdict, pub bool);
+
+impl crate::cdp::ports::Screening for FixedScreening {
+    async fn screen(
+        &self,
+        _s: &crate::cdp::ports::ScreeningSubject,
+    ) -> Result<crate::cdp::ports::ScreeningResult, PortError> {
+        Ok(crate::cdp::ports::ScreeningResult { verdict: self.0, pep_match: self.1, matched_ids: vec![] })
     }
 }

@@ -49,6 +49,71 @@ pub struct Customer {
     pub created_by: String,
     pub created_at: String,
     pub version: u64,
+    /// Present once a partner has onboarded the customer on the Customer Data Platform.
+    pub cdp: Option<CdpProfile>,
+}
+
+/// AML screening outcome (seed 003 `aml_scan_status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmlStatus {
+    Accepted,
+    UnderInvestigation,
+    Rejected,
+    Failed,
+}
+
+impl AmlStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Accepted => "Accepted",
+            Self::UnderInvestigation => "Under Investigation",
+            Self::Rejected => "Rejected",
+            Self::Failed => "Failed",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Accepted, Self::UnderInvestigation, Self::Rejected, Self::Failed].into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// A document stored for a customer (bytes in the document store, this on the record).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StoredDocument {
+    /// Where it came from in the onboarding payload, e.g. `id_details[0].id_front`.
+    pub source: String,
+    /// Object key: customer key + request id + document slot; never PII.
+    pub key: String,
+    pub content_type: String,
+    pub size: usize,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CdpIdDocument {
+    pub id_type: IdType,
+    pub id_number: IdNumber,
+    pub date_of_expiry: Date,
+    pub active: bool,
+}
+
+/// The Customer Data Platform side of a customer (seed 003).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CdpProfile {
+    /// 16 digits, unique, never reused (see `cdp::ecrn`).
+    pub ecrn: String,
+    pub middle_name: Option<String>,
+    /// The agent that first onboarded the customer.
+    pub agent_location_id: String,
+    /// Every partner agent subscribed to the customer (those who onboarded it).
+    pub subscriptions: Vec<String>,
+    pub aml_scan_status: AmlStatus,
+    pub pep: bool,
+    pub aml_category: u8,
+    /// The customer's ID documents as onboarded (the first is the primary one).
+    pub id_documents: Vec<CdpIdDocument>,
+    pub documents: Vec<StoredDocument>,
+    /// The onboarding payload as received, without document bytes.
+    pub profile_json: String,
 }
 
 /// The raw fields of `CreateCustomerCommand`, as received.

@@ -9,6 +9,6 @@ pub mod store;
 pub mod values;
 
 pub use approval::{ApprovalError, ApprovalStatus, ApprovalTask, AuditRecord, Decision, EntityKind, Notification};
-pub use customer::{Customer, CustomerStatus, NewCustomer};
+pub use customer::{AmlStatus, CdpIdDocument, CdpProfile, Customer, CustomerStatus, NewCustomer, StoredDocument};
 pub use deposit::{Deposit, DepositStatus, NewDeposit};
 pub use service::BankService;

@@ -123,6 +123,7 @@ impl<S: BankStore, C: Clock, I: IdGenerator> BankService<S, C, I> {
             created_by: actor.sub.clone(),
             created_at: now,
             version: 1,
+            cdp: None,
         };
         let mut audit = self.audit(actor, EntityKind::Customer, &key, "created");
         audit.to = customer.status_label();

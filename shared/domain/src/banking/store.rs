@@ -6,7 +6,7 @@ use std::future::Future;
 use super::approval::{AuditRecord, EntityKind, Notification};
 use super::customer::Customer;
 use super::deposit::Deposit;
-use super::values::EncodedKey;
+use super::values::{EncodedKey, IdNumber, IdType};
 use crate::ports::PortError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +74,22 @@ pub trait BankStore: Send + Sync {
     ) -> impl Future<Output = Result<Vec<AuditRecord>, PortError>> + Send;
     /// Open approvals, oldest first.
     fn pending(&self, query: &InboxQuery) -> impl Future<Output = Result<InboxPage, PortError>> + Send;
+    /// The customer registered for an ID document, if any.
+    fn find_by_id_document(
+        &self,
+        id_type: &IdType,
+        id_number: &IdNumber,
+    ) -> impl Future<Output = Result<Option<EncodedKey>, PortError>> + Send;
+    /// Creates (`expected_version: None`) or replaces (guarded by version) an onboarded customer,
+    /// registering all its ID documents to it, with its audit record, atomically. `Conflict` if
+    /// the guard fails or an ID document belongs to another customer.
+    fn save_onboarding(
+        &self,
+        customer: &Customer,
+        expected_version: Option<u64>,
+        id_documents: &[(IdType, IdNumber)],
+        audit: &AuditRecord,
+    ) -> impl Future<Output = Result<(), PortError>> + Send;
 }
 
 impl<T: BankStore> BankStore for std::sync::Arc<T> {
@@ -101,5 +117,21 @@ impl<T: BankStore> BankStore for std::sync::Arc<T> {
     }
     fn pending(&self, query: &InboxQuery) -> impl Future<Output = Result<InboxPage, PortError>> + Send {
         (**self).pending(query)
+    }
+    fn find_by_id_document(
+        &self,
+        id_type: &IdType,
+        id_number: &IdNumber,
+    ) -> impl Future<Output = Result<Option<EncodedKey>, PortError>> + Send {
+        (**self).find_by_id_document(id_type, id_number)
+    }
+    fn save_onboarding(
+        &self,
+        customer: &Customer,
+        expected_version: Option<u64>,
+        id_documents: &[(IdType, IdNumber)],
+        audit: &AuditRecord,
+    ) -> impl Future<Output = Result<(), PortError>> + Send {
+        (**self).save_onboarding(customer, expected_version, id_documents, audit)
     }
 }
