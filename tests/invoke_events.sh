@@ -28,6 +28,9 @@ declare -A expect=(
   [cmd-approve-deposit.sqs]=key:batchItemFailures
   [cmd-reject-deposit.sqs]=key:batchItemFailures
   [cmd-approve-deposit.eventbridge]=error
+  # The seed's sample requests, without a token: the documented 401.
+  [customer-lookup.seed]=401
+  [customer-onboarding.seed]=401
 )
 pass=0 fail=0
 for f in events/*.json; do

@@ -11,10 +11,12 @@ patterns=(
   '![Pp]ass'                       # demo passwords
   'cdp-partner-secret|bpm-console-secret|compliance-secret'
   'refresh_token='                 # form bodies
-  '784[0-9]{12}'                   # Emirates ID numbers of the test data
+  '(^|[^0-9])784[0-9]{12}([^0-9]|$)'  # Emirates ID numbers (exactly 15 digits; 16-digit ECRNs may be logged)
   '\+971[0-9]{6,}'                 # phone numbers of the test data
   '@example\.com'                  # customer e-mails of the test data
   'Zafar|Bashir|Amal'              # customer names of the test data
+  'IRFAN|MANAKKAT|NANGARATH|SANCTIONOV|irfanmtp1|P4006315'  # seed 003 sample person
+  '/9j/4AAQ|iVBORw0KGgo'           # base64 of JPEG / PNG documents
 )
 found=0
 for p in "${patterns[@]}"; do

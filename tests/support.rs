@@ -113,3 +113,21 @@ pub async fn login(client: &str, secret: &str, user: &str, pw: &str) -> (u16, se
     ])
     .await
 }
+
+/// A partner's access token (demo realm).
+pub async fn partner_token(user: &str, password: &str) -> String {
+    let (status, body) = login("cdp-partner", "cdp-partner-secret", user, password).await;
+    assert_eq!(status, 200, "login {user}: {body}");
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+/// POSTs JSON with a bearer token; returns (status, body).
+pub async fn post_json(path: &str, token: Option<&str>, body: &serde_json::Value) -> (u16, serde_json::Value) {
+    let mut req = http().post(api(path)).json(body);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap())
+}

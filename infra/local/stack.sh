@@ -97,6 +97,8 @@ start() {
   done
   cargo build --quiet "${pkgs[@]}"
   ./target/debug/cdp-admin load-demo
+  ./target/debug/cdp-admin load-reference-data infra/reference-data/code-tables.json
+  ./target/debug/cdp-admin put-watchlist infra/reference-data/watchlist.csv
   # The outbox relay: in AWS the bank table's stream triggers it; here it polls the outbox
   # (DynamoDB Local cannot invoke functions) and reaches SNS through the fault proxy.
   launch sns-proxy .venv/bin/python infra/local/fault_proxy.py --listen "$SNS_PROXY_PORT" --target "$MOTO_PORT" --down-flag "$run_dir/sns-down"

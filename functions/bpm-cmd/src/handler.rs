@@ -53,38 +53,7 @@ mod tests {
     use super::*;
     use domain::auth::Verifier;
     use domain::banking::BankService;
-    use domain::banking::approval::{AuditRecord, EntityKind};
-    use domain::banking::store::{Change, InboxPage, InboxQuery, Record};
-    use domain::banking::values::EncodedKey;
-    use domain::banking::{Customer, Deposit};
-    use domain::ports::PortError;
-    use domain::testing::{FixedClock, MemoryIdempotency, SeqIds, SoftwareSigner};
-
-    /// A bank store whose backend is down.
-    struct Down;
-    impl BankStore for Down {
-        async fn get_customer(&self, _: &EncodedKey) -> Result<Option<Customer>, PortError> {
-            Err(PortError::Unavailable("down".into()))
-        }
-        async fn get_deposit(&self, _: &EncodedKey) -> Result<Option<Deposit>, PortError> {
-            Err(PortError::Unavailable("down".into()))
-        }
-        async fn insert(&self, _: &Record, _: &AuditRecord) -> Result<(), PortError> {
-            Err(PortError::Unavailable("down".into()))
-        }
-        async fn commit(&self, _: &Change) -> Result<(), PortError> {
-            Err(PortError::Unavailable("down".into()))
-        }
-        async fn next_sequence(&self, _: &str) -> Result<u64, PortError> {
-            Err(PortError::Unavailable("down".into()))
-        }
-        async fn history(&self, _: EntityKind, _: &EncodedKey) -> Result<Vec<AuditRecord>, PortError> {
-            Err(PortError::Unavailable("down".into()))
-        }
-        async fn pending(&self, _: &InboxQuery) -> Result<InboxPage, PortError> {
-            Err(PortError::Unavailable("down".into()))
-        }
-    }
+    use domain::testing::{DownBank, FixedClock, MemoryIdempotency, SeqIds, SoftwareSigner};
 
     fn now() -> i64 {
         time::OffsetDateTime::now_utc().unix_timestamp()
@@ -114,7 +83,7 @@ mod tests {
         v["headers"]["authorization"] = format!("Bearer {token}").into();
         let req = lambda_http::request::from_str(&v.to_string()).unwrap();
         let deps = Deps {
-            bank: BankService { store: Down, clock: FixedClock::at(now()), ids: SeqIds::default() },
+            bank: BankService { store: DownBank, clock: FixedClock::at(now()), ids: SeqIds::default() },
             idempotency: MemoryIdempotency::default(),
             verifier: Verifier::new(signer, "http://t/auth/realms/cdp"),
         };

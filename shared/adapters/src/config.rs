@@ -31,6 +31,20 @@ impl Env {
     pub fn approvals_topic_arn() -> Result<String, MissingEnv> {
         Self::var("APPROVALS_TOPIC_ARN")
     }
+    pub fn documents_bucket() -> Result<String, MissingEnv> {
+        Self::var("DOCUMENTS_BUCKET")
+    }
+    /// KMS key for document encryption (default: the bucket's default key).
+    pub fn documents_key_id() -> Option<String> {
+        std::env::var("DOCUMENTS_KMS_KEY_ID").ok().filter(|v| !v.is_empty())
+    }
+    /// The watch list object in the documents bucket (OpenSanctions targets.simple.csv format).
+    pub fn watchlist_key() -> String {
+        std::env::var("WATCHLIST_KEY")
+            .ok()
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| "watchlist/targets.simple.csv".into())
+    }
     pub fn signing_key_id() -> Result<String, MissingEnv> {
         Self::var("SIGNING_KEY_ID")
     }

@@ -4,6 +4,8 @@
 pub mod config;
 pub mod dynamo;
 pub mod kms;
+pub mod s3;
+pub mod screening;
 pub mod sns;
 pub mod system;
 

@@ -34,6 +34,10 @@ enum Cmd {
     Client(ClientCmd),
     /// Load the local demo realm (README: local only). Idempotent.
     LoadDemo,
+    /// Load the bank's code tables (infra/reference-data/code-tables.json) into $BANK_TABLE.
+    LoadReferenceData { file: std::path::PathBuf },
+    /// Replace the AML watch list (targets.simple.csv format) in $DOCUMENTS_BUCKET.
+    PutWatchlist { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -104,14 +108,20 @@ async fn main() {
 
 async fn run() -> Res<()> {
     let cli = Cli::parse();
+    let config = sdk_config().await;
+    match &cli.cmd {
+        Cmd::LoadReferenceData { file } => return load_reference_data(&config, file).await,
+        Cmd::PutWatchlist { file } => return put_watchlist(&config, file).await,
+        _ => {}
+    }
     let table = match cli.table {
         Some(t) => t,
         None => Env::identity_table()?,
     };
-    let config = sdk_config().await;
     let store = DynamoIdentity::new(adapters::dynamo::client(&config), table);
     match cli.cmd {
         Cmd::LoadDemo => demo::load(&store).await,
+        Cmd::LoadReferenceData { .. } | Cmd::PutWatchlist { .. } => unreachable!("handled above"),
         Cmd::User(c) => user(&store, c).await,
         Cmd::Client(c) => client(&store, c).await,
     }
@@ -256,5 +266,38 @@ async fn client(store: &DynamoIdentity, cmd: ClientCmd) -> Res<()> {
             println!("client disabled");
         }
     }
+    Ok(())
+}
+
+async fn load_reference_data(config: &adapters::SdkConfig, file: &std::path::Path) -> Res<()> {
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(file)?)?;
+    let version = v["version"].as_str().ok_or("code tables: version missing")?.to_owned();
+    let tables = v["tables"]
+        .as_object()
+        .ok_or("code tables: tables missing")?
+        .iter()
+        .map(|(k, t)| (k.clone(), t.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default()))
+        .collect();
+    let codes = domain::cdp::ports::CodeTables { version: version.clone(), tables };
+    let store = adapters::dynamo::reference::DynamoReference::new(adapters::dynamo::client(config), Env::bank_table()?);
+    store.store(&codes).await?;
+    println!("code tables {version} loaded ({} tables)", codes.tables.len());
+    Ok(())
+}
+
+async fn put_watchlist(config: &adapters::SdkConfig, file: &std::path::Path) -> Res<()> {
+    let text = std::fs::read_to_string(file)?;
+    let entries = adapters::screening::parse_list(&text)?;
+    adapters::s3::client(config)
+        .put_object()
+        .bucket(Env::documents_bucket()?)
+        .key(Env::watchlist_key())
+        .body(text.into_bytes().into())
+        .content_type("text/csv")
+        .server_side_encryption(aws_sdk_s3::types::ServerSideEncryption::AwsKms)
+        .send()
+        .await
+        .map_err(|e| format!("s3:PutObject: {}", aws_sdk_s3::error::DisplayErrorContext(&e)))?;
+    println!("watch list replaced ({} entries)", entries.len());
     Ok(())
 }

@@ -75,3 +75,142 @@ mod tests {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Customer Lookup v2: every answer is HTTP 200 with the code in the body, as the seed shows
+// (401 excepted).
+
+use domain::cdp::{LookupError, LookupView, OnboardError, Onboarded};
+use serde_json::{Value, json};
+
+/// `{"idNumber", "idType"}`: both required strings (`idType` may also come as a number).
+pub fn lookup_request(body: &[u8]) -> Option<(String, String)> {
+    let v: Value = serde_json::from_slice(body).ok()?;
+    let id_type = match &v["idType"] {
+        Value::String(s) => s.trim().to_owned(),
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    let id_number = v["idNumber"].as_str()?.trim().to_owned();
+    Some((id_type, id_number))
+}
+
+fn lookup_failure(status_code: u16, error_code: u32, message: &str) -> Reply {
+    Reply::json(
+        200,
+        json!({ "status": "failure", "statusCode": status_code, "errorCode": error_code, "message": message }),
+    )
+}
+
+pub fn lookup_invalid() -> Reply {
+    lookup_failure(400, 40001, "Invalid format input")
+}
+
+pub fn lookup_internal() -> Reply {
+    lookup_failure(500, 45006, "Error while searching customer!")
+}
+
+/// `2030-12-10T00:00:00.000+00:00`, as the seed's `id_date_of_expiry`.
+pub fn seed_date_time(d: time::Date) -> String {
+    format!("{}T00:00:00.000+00:00", domain::banking::values::format_date(d))
+}
+
+pub fn lookup_reply(r: Result<LookupView, LookupError>, path: &str, now: OffsetDateTime) -> Reply {
+    match r {
+        Ok(v) => Reply::json(
+            200,
+            json!({
+                "status": "success",
+                "statusCode": 200,
+                "data": {
+                    "ecrn": v.ecrn,
+                    "first_name": v.first_name,
+                    "middle_name": v.middle_name,
+                    "last_name": v.last_name,
+                    "agent_location_id": v.agent_location_id,
+                    "primary_mobile_number": v.primary_mobile_number,
+                    "email_id": v.email_id,
+                    "customer_status": v.customer_status.as_str(),
+                    "aml_scan_status": v.aml_scan_status.as_str(),
+                    "id_status": v.id_status,
+                    "id_date_of_expiry": seed_date_time(v.id_date_of_expiry),
+                }
+            }),
+        ),
+        Err(LookupError::InvalidFormat) => lookup_invalid(),
+        Err(LookupError::NotFound) => lookup_failure(404, 45001, "Customer not found"),
+        Err(LookupError::NotSubscribed) => lookup_failure(404, 45003, "Customer not Subscribed"),
+        Err(LookupError::UnderInvestigation) => lookup_failure(500, 45013, "Customer under Compliance investigation!"),
+        Err(LookupError::Blocked) => lookup_failure(404, 45051, "Customer can not be Accepted"),
+        Err(LookupError::Forbidden) => forbidden(path, now),
+        Err(LookupError::Backend(_)) => lookup_internal(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Individual Onboarding: HTTP status as the seed shows per case; `request_id` in every body.
+
+pub fn onboarding_success(o: &Onboarded, request_id: &str) -> Reply {
+    Reply::json(
+        200,
+        json!({
+            "status": "success",
+            "data": {
+                "aml_scan_status": o.aml_scan_status.as_str(),
+                "ecrn": o.ecrn,
+                "customer_status": o.customer_status.as_str(),
+                "pep": o.pep,
+                "aml_category": o.aml_category,
+            },
+            "status_code": 200,
+            "request_id": request_id,
+        }),
+    )
+}
+
+fn onboarding_failed(http: u16, status_code: u16, error_code: u32, message: String, request_id: &str) -> Reply {
+    Reply::json(
+        http,
+        json!({ "request_id": request_id, "status": "failed", "status_code": status_code, "error_code": error_code, "message": message }),
+    )
+}
+
+/// 40002 with `details` naming every bad field.
+pub fn onboarding_invalid(details: &std::collections::BTreeMap<String, String>, request_id: &str) -> Reply {
+    Reply::json(
+        400,
+        json!({
+            "status": "failure",
+            "status_code": 400,
+            "error_code": 40002,
+            "message": "Invalid format or missing mandatory request",
+            "details": details,
+            "request_id": request_id,
+        }),
+    )
+}
+
+/// 502 / 40001 "Backend Technical Problem".
+pub fn onboarding_backend(request_id: &str) -> Reply {
+    Reply::json(
+        502,
+        json!({ "status": "failed", "message": "Backend Technical Problem", "status_code": 502, "error_code": 40001, "request_id": request_id }),
+    )
+}
+
+pub fn onboarding_error(e: &OnboardError, request_id: &str, path: &str, now: OffsetDateTime) -> Reply {
+    match e {
+        OnboardError::Invalid(details) => onboarding_invalid(details, request_id),
+        // The seed: HTTP 400 with status_code 406 in the body.
+        OnboardError::MasterData(m) => onboarding_failed(400, 406, 45053, m.clone(), request_id),
+        OnboardError::UnderInvestigation(ecrn) => {
+            onboarding_failed(406, 406, 45013, format!("Customer {ecrn} Under Compliance Investigation"), request_id)
+        }
+        OnboardError::Blocked(ecrn) => {
+            onboarding_failed(406, 406, 45051, format!("Customer {ecrn} Cannot be Accepted"), request_id)
+        }
+        OnboardError::UpdateFailed => onboarding_failed(404, 404, 45032, "Customer update failed".into(), request_id),
+        OnboardError::Forbidden => forbidden(path, now),
+        OnboardError::Backend(_) => onboarding_backend(request_id),
+    }
+}

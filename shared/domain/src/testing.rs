@@ -518,3 +518,67 @@ impl crate::cdp::ports::Screening for FixedScreening {
         Ok(crate::cdp::ports::ScreeningResult { verdict: self.0, pep_match: self.1, matched_ids: vec![] })
     }
 }
+
+/// A bank store whose backend is down: every call fails as an outage would.
+pub struct DownBank;
+
+fn down<T>() -> Result<T, PortError> {
+    Err(PortError::Unavailable("backend down".into()))
+}
+
+impl crate::banking::store::BankStore for DownBank {
+    async fn get_customer(
+        &self,
+        _: &crate::banking::values::EncodedKey,
+    ) -> Result<Option<crate::banking::Customer>, PortError> {
+        down()
+    }
+    async fn get_deposit(
+        &self,
+        _: &crate::banking::values::EncodedKey,
+    ) -> Result<Option<crate::banking::Deposit>, PortError> {
+        down()
+    }
+    async fn insert(
+        &self,
+        _: &crate::banking::store::Record,
+        _: &crate::banking::AuditRecord,
+    ) -> Result<(), PortError> {
+        down()
+    }
+    async fn commit(&self, _: &crate::banking::store::Change) -> Result<(), PortError> {
+        down()
+    }
+    async fn next_sequence(&self, _: &str) -> Result<u64, PortError> {
+        down()
+    }
+    async fn history(
+        &self,
+        _: crate::banking::EntityKind,
+        _: &crate::banking::values::EncodedKey,
+    ) -> Result<Vec<crate::banking::AuditRecord>, PortError> {
+        down()
+    }
+    async fn pending(
+        &self,
+        _: &crate::banking::store::InboxQuery,
+    ) -> Result<crate::banking::store::InboxPage, PortError> {
+        down()
+    }
+    async fn find_by_id_document(
+        &self,
+        _: &crate::banking::values::IdType,
+        _: &crate::banking::values::IdNumber,
+    ) -> Result<Option<crate::banking::values::EncodedKey>, PortError> {
+        down()
+    }
+    async fn save_onboarding(
+        &self,
+        _: &crate::banking::Customer,
+        _: Option<u64>,
+        _: &[(crate::banking::values::IdType, crate::banking::values::IdNumber)],
+        _: &crate::banking::AuditRecord,
+    ) -> Result<(), PortError> {
+        down()
+    }
+}

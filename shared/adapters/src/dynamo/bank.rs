@@ -12,7 +12,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteIte
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use domain::banking::approval::{ApprovalStatus, ApprovalTask, Audience, AuditRecord, EntityKind, Notification};
-use domain::banking::customer::{Customer, CustomerStatus};
+use domain::banking::customer::{AmlStatus, CdpIdDocument, CdpProfile, Customer, CustomerStatus, StoredDocument};
 use domain::banking::deposit::{Deposit, DepositStatus};
 use domain::banking::store::{BankStore, Change, InboxItem, InboxPage, InboxQuery, Record};
 use domain::banking::values::{
@@ -36,8 +36,8 @@ pub fn entity_pk(kind: EntityKind, key: &str) -> String {
     }
 }
 
-fn iddoc_pk(c: &Customer) -> String {
-    let digest = Sha256::digest(format!("{}:{}", c.id_type.as_str(), c.id_number.as_str()).as_bytes());
+fn iddoc_pk(id_type: &IdType, id_number: &IdNumber) -> String {
+    let digest = Sha256::digest(format!("{}:{}", id_type.as_str(), id_number.as_str()).as_bytes());
     format!("IDDOC#{}", digest.iter().map(|b| format!("{b:02x}")).collect::<String>())
 }
 
@@ -110,7 +110,61 @@ fn customer_item(c: &Customer) -> Item {
         ("version".into(), n(c.version)),
     ]);
     put_approval(&mut item, EntityKind::Customer, key, &c.approval);
+    if let Some(p) = &c.cdp {
+        put_cdp(&mut item, p);
+    }
     item
+}
+
+fn put_cdp(item: &mut Item, p: &CdpProfile) {
+    item.insert("ecrn".into(), s(&p.ecrn));
+    opt(item, "middle_name", &p.middle_name);
+    item.insert("agent_location_id".into(), s(&p.agent_location_id));
+    item.insert("subscriptions".into(), super::list(p.subscriptions.iter().cloned()));
+    item.insert("aml_scan_status".into(), s(p.aml_scan_status.as_str()));
+    item.insert("pep".into(), AttributeValue::Bool(p.pep));
+    item.insert("aml_category".into(), n(p.aml_category));
+    let ids: Vec<serde_json::Value> = p
+        .id_documents
+        .iter()
+        .map(|d| {
+            serde_json::json!({"id_type": d.id_type.as_str(), "id_number": d.id_number.as_str(),
+                               "date_of_expiry": format_date(d.date_of_expiry), "active": d.active})
+        })
+        .collect();
+    item.insert("id_documents".into(), s(serde_json::Value::Array(ids).to_string()));
+    item.insert("documents".into(), s(serde_json::to_string(&p.documents).expect("documents serialise")));
+    item.insert("profile".into(), s(&p.profile_json));
+}
+
+fn read_cdp(item: &Item) -> Option<CdpProfile> {
+    let ecrn = get_s(item, "ecrn")?;
+    let ids: Vec<serde_json::Value> = serde_json::from_str(&get_s(item, "id_documents")?).ok()?;
+    let id_documents = ids
+        .iter()
+        .map(|d| {
+            Some(CdpIdDocument {
+                id_type: IdType::parse(d["id_type"].as_str()?)?,
+                id_number: IdNumber::parse(d["id_number"].as_str()?)?,
+                date_of_expiry: parse_date(d["date_of_expiry"].as_str()?)?,
+                active: d["active"].as_bool().unwrap_or(true),
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let documents: Vec<StoredDocument> =
+        serde_json::from_str(&get_s(item, "documents").unwrap_or_else(|| "[]".into())).ok()?;
+    Some(CdpProfile {
+        ecrn,
+        middle_name: get_s(item, "middle_name"),
+        agent_location_id: get_s(item, "agent_location_id")?,
+        subscriptions: super::get_list(item, "subscriptions"),
+        aml_scan_status: AmlStatus::parse(&get_s(item, "aml_scan_status")?)?,
+        pep: get_bool(item, "pep").unwrap_or(false),
+        aml_category: get_n(item, "aml_category").unwrap_or(1) as u8,
+        id_documents,
+        documents,
+        profile_json: get_s(item, "profile").unwrap_or_else(|| "{}".into()),
+    })
 }
 
 fn read_customer(item: &Item) -> Option<Customer> {
@@ -130,6 +184,7 @@ fn read_customer(item: &Item) -> Option<Customer> {
         created_by: get_s(item, "created_by")?,
         created_at: get_s(item, "created_at")?,
         version: get_n(item, "version")? as u64,
+        cdp: if item.contains_key("ecrn") { Some(read_cdp(item)?) } else { None },
     })
 }
 
@@ -279,7 +334,7 @@ impl BankStore for DynamoBank {
         let mut tx = self.client.transact_write_items().transact_items(put(&self.table, item, NEW)?);
         if let Record::Customer(c) = record {
             let doc = HashMap::from([
-                ("pk".into(), s(iddoc_pk(c))),
+                ("pk".into(), s(iddoc_pk(&c.id_type, &c.id_number))),
                 ("sk".into(), s("IDDOC")),
                 ("kind".into(), s("iddoc")),
                 ("customer_key".into(), s(c.key.as_str())),
@@ -314,6 +369,68 @@ impl BankStore for DynamoBank {
             tx = tx.transact_items(put(&self.table, outbox_item(nf), NEW)?);
         }
         tx.send().await.map_err(|e| port_err("TransactWriteItems", e))?;
+        Ok(())
+    }
+
+    async fn find_by_id_document(
+        &self,
+        id_type: &IdType,
+        id_number: &IdNumber,
+    ) -> Result<Option<EncodedKey>, PortError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(iddoc_pk(id_type, id_number)))
+            .key("sk", s("IDDOC"))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| port_err("GetItem", e))?;
+        Ok(out.item.as_ref().and_then(|i| get_s(i, "customer_key")).and_then(|k| EncodedKey::parse(&k)))
+    }
+
+    async fn save_onboarding(
+        &self,
+        customer: &Customer,
+        expected_version: Option<u64>,
+        id_documents: &[(IdType, IdNumber)],
+        audit: &AuditRecord,
+    ) -> Result<(), PortError> {
+        let record = match expected_version {
+            None => put(&self.table, customer_item(customer), NEW)?,
+            Some(v) => {
+                let p = built(
+                    Put::builder()
+                        .table_name(&self.table)
+                        .set_item(Some(customer_item(customer)))
+                        .condition_expression("version = :v")
+                        .expression_attribute_values(":v", n(v))
+                        .build(),
+                )?;
+                TransactWriteItem::builder().put(p).build()
+            }
+        };
+        let mut tx = self.client.transact_write_items().transact_items(record);
+        for (t, num) in id_documents {
+            // Registered to nobody yet, or to this customer already.
+            let p = built(
+                Put::builder()
+                    .table_name(&self.table)
+                    .item("pk", s(iddoc_pk(t, num)))
+                    .item("sk", s("IDDOC"))
+                    .item("kind", s("iddoc"))
+                    .item("customer_key", s(customer.key.as_str()))
+                    .condition_expression("attribute_not_exists(pk) OR customer_key = :k")
+                    .expression_attribute_values(":k", s(customer.key.as_str()))
+                    .build(),
+            )?;
+            tx = tx.transact_items(TransactWriteItem::builder().put(p).build());
+        }
+        tx.transact_items(put(&self.table, audit_item(audit, customer.version), NEW)?)
+            .send()
+            .await
+            .map_err(|e| port_err("TransactWriteItems", e))?;
         Ok(())
     }
 

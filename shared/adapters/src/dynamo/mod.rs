@@ -5,6 +5,7 @@ pub mod bank;
 pub mod idempotency;
 pub mod identity;
 pub mod outbox;
+pub mod reference;
 
 use std::collections::HashMap;
 

@@ -1,0 +1,95 @@
+use contracts::cdp;
+use domain::auth::Verifier;
+use domain::banking::store::BankStore;
+use domain::cdp::LookupError;
+use domain::ports::PublicKeySource;
+use lambda_http::{Body, Request, Response};
+
+pub async fn handle<S: BankStore, K: PublicKeySource>(
+    bank: &S,
+    verifier: &Verifier<K>,
+    req: Request,
+) -> Result<Response<Body>, web::Error> {
+    let reply = match web::authenticate(verifier, &req).await {
+        Err(unauthorized) => unauthorized,
+        Ok(partner) => {
+            let now = time::OffsetDateTime::now_utc();
+            match cdp::lookup_request(req.body().as_ref()) {
+                None => cdp::lookup_invalid(),
+                Some((id_type, id_number)) => {
+                    let r = domain::cdp::lookup::lookup(bank, &partner, &id_type, &id_number, now.date()).await;
+                    match &r {
+                        Err(LookupError::Backend(e)) => tracing::error!(event = "lookup_failed", detail = %e),
+                        Err(e) => tracing::info!(event = "lookup", outcome = ?e, partner = %partner.sub),
+                        Ok(_) => tracing::info!(event = "lookup", outcome = "found", partner = %partner.sub),
+                    }
+                    cdp::lookup_reply(r, &web::path(&req), now)
+                }
+            }
+        }
+    };
+    Ok(web::to_response(reply))
+}
+
+#[cfg(test)]
+pub(crate) mod test_token {
+    use domain::auth::jwt::{AccessClaims, sign};
+    use domain::testing::SoftwareSigner;
+
+    pub const ISS: &str = "http://t/auth/realms/cdp";
+
+    /// A partner token signed by `signer` for agent 784101 with both CDP rights.
+    pub async fn partner(signer: &SoftwareSigner) -> String {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let c = AccessClaims {
+            iss: ISS.into(),
+            sub: "sub-partner1".into(),
+            azp: "cdp-partner".into(),
+            exp: now + 60,
+            iat: now,
+            nbf: now,
+            jti: "j".into(),
+            typ: "Bearer".into(),
+            scope: "openid".into(),
+            sid: None,
+            preferred_username: "partner1".into(),
+            email: None,
+            branch: None,
+            permissions: vec!["cdp.lookup".into(), "cdp.onboard".into()],
+            agent_location_id: Some("784101".into()),
+        };
+        sign(signer, &signer.jwk.kid.clone(), &c).await.unwrap()
+    }
+
+    pub fn with_token(fixture: &str, token: &str) -> lambda_http::Request {
+        let mut v: serde_json::Value = serde_json::from_str(fixture).unwrap();
+        v["headers"]["authorization"] = format!("Bearer {token}").into();
+        lambda_http::request::from_str(&v.to_string()).unwrap()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_token::*;
+    use super::*;
+    use domain::testing::{DownBank, MemoryBank, SoftwareSigner};
+
+    async fn call<S: BankStore>(bank: &S) -> serde_json::Value {
+        let signer = SoftwareSigner::generate();
+        let req = with_token(include_str!("../../../events/customer-lookup.seed.json"), &partner(&signer).await);
+        let resp = handle(bank, &Verifier::new(signer, ISS), req).await.unwrap();
+        assert_eq!(resp.status(), 200, "HTTP 200 with the code in the body, as the seed shows");
+        serde_json::from_slice(resp.body().as_ref()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_seed_request_on_an_empty_store_is_45001_and_a_backend_failure_45006() {
+        let body = call(&MemoryBank::default()).await;
+        assert_eq!((body["statusCode"].as_u64(), body["errorCode"].as_u64()), (Some(404), Some(45001)));
+        let body = call(&DownBank).await;
+        assert_eq!(
+            body,
+            serde_json::json!({"status": "failure", "statusCode": 500, "errorCode": 45006, "message": "Error while searching customer!"})
+        );
+    }
+}
