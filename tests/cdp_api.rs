@@ -2,54 +2,11 @@
 //! Local, moto S3 (SSE-KMS) and the watch list in S3.
 
 use adapters::dynamo::bank::DynamoBank;
-use base64::Engine;
 use domain::banking::store::BankStore;
 use domain::banking::values::{IdNumber, IdType};
 use domain::banking::{Customer, CustomerStatus};
 use e2e_tests::*;
 use serde_json::{Value, json};
-
-const ONBOARD: &str = "/caas-lcm/api/v1/CAAS/onBoarding/customer";
-const LOOKUP: &str = "/api/v2/customer/validate";
-const FRONT: &[u8] = include_bytes!("fixtures/id-front.jpg");
-const BACK: &[u8] = include_bytes!("fixtures/id-back.jpg");
-const DOC: &[u8] = include_bytes!("fixtures/doc.jpg");
-const PHOTO: &[u8] = include_bytes!("fixtures/photo.jpg");
-const PNG: &[u8] = include_bytes!("fixtures/scan.png");
-
-fn b64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(bytes)
-}
-
-/// The seed's sample payload with real JPEGs: fronts, backs, additional documents and photo differ.
-fn seed_payload() -> Value {
-    let mut p: Value = serde_json::from_str(include_str!("fixtures/onboarding-seed.json")).unwrap();
-    for d in p["additional_docs"].as_array_mut().unwrap() {
-        d["base64_data"] = b64(DOC).into();
-    }
-    for d in p["id_details"].as_array_mut().unwrap() {
-        d["id_front"]["base64_data"] = b64(FRONT).into();
-        d["id_back"]["base64_data"] = b64(BACK).into();
-    }
-    p["customer_classification"]["profile_photo"]["base64_data"] = b64(PHOTO).into();
-    p
-}
-
-/// The seed payload for a new person (unique ID numbers), optionally renamed.
-fn fresh_payload(first: &str, last: &str) -> (Value, String) {
-    let mut p = seed_payload();
-    let eid = unique_id_number();
-    p["first_name"] = first.into();
-    p["middle_name"] = Value::Null;
-    p["last_name"] = last.into();
-    p["preferred_name"] = Value::Null;
-    p["id_details"][0]["id_number"] = eid.clone().into();
-    p["id_details"][0]["name_as_per_id"] = format!("{first} {last}").into();
-    p["id_details"][0]["date_of_expiry"] = "2030-12-10".into();
-    p["id_details"][1]["id_number"] = format!("P{}", &eid[8..]).into();
-    p["id_details"][1]["name_as_per_id"] = format!("{first} {last}").into();
-    (p, eid)
-}
 
 async fn lookup(token: Option<&str>, id_type: Value, id_number: Value) -> (u16, Value) {
     post_json(LOOKUP, token, &json!({"idNumber": id_number, "idType": id_type})).await
@@ -175,8 +132,10 @@ async fn lookup_codes() {
 #[tokio::test]
 async fn watch_list_hits_are_investigated_and_blocked_customers_refused() {
     let partner = partner_token("partner1", "Partner1!pass").await;
-    // A watch-listed name: onboarded, but under investigation.
-    let (p, eid) = fresh_payload("IVAN", "SANCTIONOV");
+    // A watch-listed person (name, birth date, nationality): onboarded, but under investigation.
+    let (mut p, eid) = fresh_payload("IVAN", "SANCTIONOV");
+    p["date_of_birth"] = "1970-01-01".into();
+    p["nationality"] = "RU".into();
     let (status, body) = post_json(ONBOARD, Some(&partner), &p).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["data"]["aml_scan_status"], "Under Investigation");
@@ -209,7 +168,15 @@ async fn watch_list_hits_are_investigated_and_blocked_customers_refused() {
         comment: None,
         cross_branch: false,
     };
-    bank.save_onboarding(&c, Some(c.version - 1), &[], &audit).await.unwrap();
+    let write = domain::banking::store::OnboardingWrite {
+        customer: c.clone(),
+        expected_version: Some(c.version - 1),
+        id_documents: vec![],
+        audit,
+        alert: None,
+        notifications: vec![],
+    };
+    bank.save_onboarding(&write).await.unwrap();
     let (_, looked) = lookup(Some(&partner), "4".into(), eid.into()).await;
     assert_eq!((looked["statusCode"].as_u64(), looked["errorCode"].as_u64()), (Some(404), Some(45051)));
     assert_eq!(looked["message"], "Customer can not be Accepted");

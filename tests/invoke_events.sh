@@ -31,6 +31,8 @@ declare -A expect=(
   # The seed's sample requests, without a token: the documented 401.
   [customer-lookup.seed]=401
   [customer-onboarding.seed]=401
+  [aml-alert-closure.sample]=401
+  [onboarding-status.sample]=401
 )
 pass=0 fail=0
 for f in events/*.json; do

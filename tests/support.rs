@@ -131,3 +131,51 @@ pub async fn post_json(path: &str, token: Option<&str>, body: &serde_json::Value
     let status = resp.status().as_u16();
     (status, resp.json().await.unwrap())
 }
+
+// ---- seed 003 onboarding payloads -----------------------------------------------------------
+
+use base64::Engine;
+use serde_json::Value;
+
+pub const ONBOARD: &str = "/caas-lcm/api/v1/CAAS/onBoarding/customer";
+pub const LOOKUP: &str = "/api/v2/customer/validate";
+
+pub const FRONT: &[u8] = include_bytes!("fixtures/id-front.jpg");
+pub const BACK: &[u8] = include_bytes!("fixtures/id-back.jpg");
+pub const DOC: &[u8] = include_bytes!("fixtures/doc.jpg");
+pub const PHOTO: &[u8] = include_bytes!("fixtures/photo.jpg");
+pub const PNG: &[u8] = include_bytes!("fixtures/scan.png");
+
+pub fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The seed's sample payload with real JPEGs: fronts, backs, additional documents and photo differ.
+pub fn seed_payload() -> Value {
+    let mut p: Value = serde_json::from_str(include_str!("fixtures/onboarding-seed.json")).unwrap();
+    for d in p["additional_docs"].as_array_mut().unwrap() {
+        d["base64_data"] = b64(DOC).into();
+    }
+    for d in p["id_details"].as_array_mut().unwrap() {
+        d["id_front"]["base64_data"] = b64(FRONT).into();
+        d["id_back"]["base64_data"] = b64(BACK).into();
+    }
+    p["customer_classification"]["profile_photo"]["base64_data"] = b64(PHOTO).into();
+    p
+}
+
+/// The seed payload for a new person (unique ID numbers), optionally renamed.
+pub fn fresh_payload(first: &str, last: &str) -> (Value, String) {
+    let mut p = seed_payload();
+    let eid = unique_id_number();
+    p["first_name"] = first.into();
+    p["middle_name"] = Value::Null;
+    p["last_name"] = last.into();
+    p["preferred_name"] = Value::Null;
+    p["id_details"][0]["id_number"] = eid.clone().into();
+    p["id_details"][0]["name_as_per_id"] = format!("{first} {last}").into();
+    p["id_details"][0]["date_of_expiry"] = "2030-12-10".into();
+    p["id_details"][1]["id_number"] = format!("P{}", &eid[8..]).into();
+    p["id_details"][1]["name_as_per_id"] = format!("{first} {last}").into();
+    (p, eid)
+}

@@ -89,13 +89,13 @@ start() {
     --aws "http://127.0.0.1:$MOTO_PORT" --observe >"$run_dir/provision.log" 2>&1 ||
     { cat "$run_dir/provision.log" >&2; exit 1; }
   echo "[stack:$STACK] resources created from infra/template.yaml"
-  # Build exactly what `cargo lambda watch` runs (per-package feature sets, so watch's own
-  # `cargo run --bin X` finds everything fresh and starts at once).
-  local pkgs=()
+  # Build exactly what `cargo lambda watch` runs: one package at a time, as its `cargo run --bin X`
+  # does. Building them together would unify their features (e.g. tokio's rt-multi-thread from
+  # cdp-admin) and every function's first invocation would rebuild the SDK stack.
+  local m
   for m in functions/*/Cargo.toml shared/cli/Cargo.toml; do
-    pkgs+=(-p "$(sed -n 's/^name = "\(.*\)"/\1/p' "$m" | head -1)")
+    cargo build --quiet -p "$(sed -n 's/^name = "\(.*\)"/\1/p' "$m" | head -1)"
   done
-  cargo build --quiet "${pkgs[@]}"
   ./target/debug/cdp-admin load-demo
   ./target/debug/cdp-admin load-reference-data infra/reference-data/code-tables.json
   ./target/debug/cdp-admin put-watchlist infra/reference-data/watchlist.csv

@@ -9,7 +9,8 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     web::init_tracing();
     let config = sdk_config().await;
     let outbox = DynamoOutbox::new(adapters::dynamo::client(&config), Env::bank_table()?);
-    let sns = SnsPublisher::new(adapters::sns::client(&config), Env::approvals_topic_arn()?);
+    let sns =
+        SnsPublisher::new(adapters::sns::client(&config), Env::approvals_topic_arn()?, Env::compliance_topic_arn());
     // Local stack: no Lambda Runtime API and a poll interval -> sweep in a loop (stands in for the
     // table's stream trigger, which DynamoDB Local cannot invoke).
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_none() {

@@ -31,6 +31,9 @@ impl Env {
     pub fn approvals_topic_arn() -> Result<String, MissingEnv> {
         Self::var("APPROVALS_TOPIC_ARN")
     }
+    pub fn compliance_topic_arn() -> Option<String> {
+        Self::var("COMPLIANCE_TOPIC_ARN").ok()
+    }
     pub fn documents_bucket() -> Result<String, MissingEnv> {
         Self::var("DOCUMENTS_BUCKET")
     }

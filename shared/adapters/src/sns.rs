@@ -12,11 +12,13 @@ use domain::ports::PortError;
 pub struct SnsPublisher {
     client: Client,
     topic_arn: String,
+    compliance_topic_arn: Option<String>,
 }
 
 impl SnsPublisher {
-    pub fn new(client: Client, topic_arn: impl Into<String>) -> Self {
-        Self { client, topic_arn: topic_arn.into() }
+    /// `topic_arn`: approvers and makers; `compliance_topic_arn`: AML alerts.
+    pub fn new(client: Client, topic_arn: impl Into<String>, compliance_topic_arn: Option<String>) -> Self {
+        Self { client, topic_arn: topic_arn.into(), compliance_topic_arn }
     }
 }
 
@@ -33,16 +35,24 @@ impl Publisher for SnsPublisher {
         let (audience, target_key, target) = match &n.audience {
             Audience::Approvers { branch } => ("approvers", "branch", branch.as_str()),
             Audience::Maker { sub } => ("maker", "recipient", sub.as_str()),
+            Audience::Compliance => ("compliance", "entity", n.entity.as_str()),
+        };
+        let topic = match (&n.audience, &self.compliance_topic_arn) {
+            (Audience::Compliance, Some(t)) => t,
+            (Audience::Compliance, None) => {
+                return Err(PortError::Unavailable("no compliance topic configured".into()));
+            }
+            _ => &self.topic_arn,
         };
         let mut req = self
             .client
             .publish()
-            .topic_arn(&self.topic_arn)
+            .topic_arn(topic)
             .message(serde_json::to_string(n).expect("notification serialises"))
             .message_attributes("event", attr(&n.event))
             .message_attributes("audience", attr(audience))
             .message_attributes(target_key, attr(target));
-        if self.topic_arn.ends_with(".fifo") {
+        if topic.ends_with(".fifo") {
             req = req.message_group_id(&n.entity_key).message_deduplication_id(&n.id);
         }
         req.send().await.map_err(|e| {

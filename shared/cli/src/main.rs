@@ -287,17 +287,30 @@ async fn load_reference_data(config: &adapters::SdkConfig, file: &std::path::Pat
 
 async fn put_watchlist(config: &adapters::SdkConfig, file: &std::path::Path) -> Res<()> {
     let text = std::fs::read_to_string(file)?;
-    let entries = adapters::screening::parse_list(&text)?;
-    adapters::s3::client(config)
-        .put_object()
-        .bucket(Env::documents_bucket()?)
-        .key(Env::watchlist_key())
-        .body(text.into_bytes().into())
-        .content_type("text/csv")
-        .server_side_encryption(aws_sdk_s3::types::ServerSideEncryption::AwsKms)
-        .send()
-        .await
-        .map_err(|e| format!("s3:PutObject: {}", aws_sdk_s3::error::DisplayErrorContext(&e)))?;
-    println!("watch list replaced ({} entries)", entries.len());
+    // The bank's auto-reject ids live beside the list file (auto-reject.txt), optional.
+    let rejects_file = file.with_file_name("auto-reject.txt");
+    let rejects = std::fs::read_to_string(&rejects_file).unwrap_or_default();
+    let entries = adapters::screening::parse_list(&text, &adapters::screening::parse_ids(&rejects))?;
+    let s3 = adapters::s3::client(config);
+    let bucket = Env::documents_bucket()?;
+    let key = Env::watchlist_key();
+    for (k, body, ct) in
+        [(key.clone(), text, "text/csv"), (adapters::screening::auto_reject_key(&key), rejects, "text/plain")]
+    {
+        s3.put_object()
+            .bucket(&bucket)
+            .key(k)
+            .body(body.into_bytes().into())
+            .content_type(ct)
+            .server_side_encryption(aws_sdk_s3::types::ServerSideEncryption::AwsKms)
+            .send()
+            .await
+            .map_err(|e| format!("s3:PutObject: {}", aws_sdk_s3::error::DisplayErrorContext(&e)))?;
+    }
+    println!(
+        "watch list replaced ({} entries, {} auto-reject)",
+        entries.len(),
+        entries.iter().filter(|e| e.auto_reject).count()
+    );
     Ok(())
 }

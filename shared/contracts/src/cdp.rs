@@ -214,3 +214,114 @@ pub fn onboarding_error(e: &OnboardError, request_id: &str, path: &str, now: Off
         OnboardError::Backend(_) => onboarding_backend(request_id),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// AML Alert Closure callback (seed 003 version 1.0.2) and Onboarding Status (1.0.3). The seed's
+// text stops before their tables: they answer in the onboarding API's envelope (`status`,
+// `status_code`, `error_code`, `message`, `request_id`) and the lookup API's codes.
+
+use domain::banking::store::AlertDecision;
+use domain::cdp::alerts::{ClosureError, ClosureOutcome, StatusView};
+
+/// `{"ecrn", "alert_id", "decision": "Accepted"|"Rejected", "remarks"}`.
+pub fn closure_request(
+    body: &[u8],
+) -> Result<(String, String, AlertDecision, Option<String>), std::collections::BTreeMap<String, String>> {
+    let mut bad = std::collections::BTreeMap::new();
+    let v: Value = match serde_json::from_slice(body) {
+        Ok(v @ Value::Object(_)) => v,
+        _ => {
+            bad.insert("body".into(), "Invalid JSON".into());
+            return Err(bad);
+        }
+    };
+    let ecrn = v["ecrn"].as_str().filter(|e| domain::cdp::ecrn::is_valid(e));
+    if ecrn.is_none() {
+        bad.insert("ecrn".into(), "Invalid ecrn".into());
+    }
+    let alert =
+        v["alert_id"].as_str().filter(|a| !a.is_empty() && a.len() <= 64 && a.bytes().all(|b| b.is_ascii_graphic()));
+    if alert.is_none() {
+        bad.insert("alertId".into(), "Invalid alert id".into());
+    }
+    let decision = v["decision"].as_str().and_then(AlertDecision::parse);
+    if decision.is_none() {
+        bad.insert("decision".into(), "Invalid decision (Accepted or Rejected)".into());
+    }
+    let remarks = match &v["remarks"] {
+        Value::Null => None,
+        Value::String(r) if r.chars().count() <= 500 => Some(r.clone()),
+        _ => {
+            bad.insert("remarks".into(), "Invalid remarks".into());
+            None
+        }
+    };
+    match (ecrn, alert, decision) {
+        (Some(e), Some(a), Some(d)) if bad.is_empty() => Ok((e.to_owned(), a.to_owned(), d, remarks)),
+        _ => Err(bad),
+    }
+}
+
+pub fn closure_reply(
+    r: Result<ClosureOutcome, ClosureError>,
+    request_id: &str,
+    path: &str,
+    now: OffsetDateTime,
+) -> Reply {
+    match r {
+        Ok(o) => Reply::json(
+            200,
+            json!({
+                "status": "success",
+                "data": {
+                    "ecrn": o.ecrn,
+                    "alert_id": o.alert_id,
+                    "decision": o.decision.as_str(),
+                    "customer_status": o.customer_status.as_str(),
+                    "aml_scan_status": o.aml_scan_status.as_str(),
+                },
+                "status_code": 200,
+                "request_id": request_id,
+            }),
+        ),
+        Err(ClosureError::NotFound) => onboarding_failed(404, 404, 45001, "Alert not found".into(), request_id),
+        Err(ClosureError::Conflict) => {
+            onboarding_failed(409, 409, 45062, "Alert already closed with a different decision".into(), request_id)
+        }
+        Err(ClosureError::Forbidden) => forbidden(path, now),
+        Err(ClosureError::Backend(_)) => onboarding_backend(request_id),
+    }
+}
+
+pub fn status_reply(r: Result<StatusView, LookupError>, path: &str, now: OffsetDateTime) -> Reply {
+    match r {
+        Ok(v) => Reply::json(
+            200,
+            json!({
+                "status": "success",
+                "statusCode": 200,
+                "data": {
+                    "ecrn": v.ecrn,
+                    "customer_status": v.customer_status.as_str(),
+                    "aml_scan_status": v.aml_scan_status.as_str(),
+                    "id_status": v.id_status,
+                    "approval_status": v.approval_status.map(|a| a.as_str()),
+                    "alerts": v.alerts.iter().map(|a| json!({
+                        "alert_id": a.alert_id,
+                        "status": if a.is_open() { "Open" } else { "Closed" },
+                        "opened_at": a.opened_at,
+                        "closed_at": a.closed_at,
+                        "decision": a.decision.map(|d| d.as_str()),
+                    })).collect::<Vec<_>>(),
+                    "timeline": v.timeline.iter().map(|t| json!({
+                        "date": t.at,
+                        "event": t.action,
+                        "from_status": t.from,
+                        "to_status": t.to,
+                    })).collect::<Vec<_>>(),
+                }
+            }),
+        ),
+        Err(e) => lookup_reply(Err(e), path, now),
+    }
+}

@@ -162,6 +162,8 @@ impl PublicKeySource for SoftwareSigner {
 #[derive(Default)]
 pub struct MemoryBank {
     pub id_documents: Mutex<HashMap<(String, String), String>>,
+    pub ecrns: Mutex<HashMap<String, String>>,
+    pub alerts: Mutex<Vec<crate::banking::store::AmlAlert>>,
     pub customers: Mutex<HashMap<String, crate::banking::Customer>>,
     pub deposits: Mutex<HashMap<String, crate::banking::Deposit>>,
     pub audit: Mutex<Vec<crate::banking::AuditRecord>>,
@@ -246,31 +248,58 @@ impl crate::banking::store::BankStore for MemoryBank {
             .get(&(id_type.as_str().to_owned(), id_number.as_str().to_owned()))
             .and_then(|k| crate::banking::values::EncodedKey::parse(k)))
     }
-    async fn save_onboarding(
-        &self,
-        c: &crate::banking::Customer,
-        expected_version: Option<u64>,
-        id_documents: &[(crate::banking::values::IdType, crate::banking::values::IdNumber)],
-        audit: &crate::banking::AuditRecord,
-    ) -> Result<(), PortError> {
+    async fn save_onboarding(&self, w: &crate::banking::store::OnboardingWrite) -> Result<(), PortError> {
+        let c = &w.customer;
         let mut map = self.customers.lock().unwrap();
         let mut docs = self.id_documents.lock().unwrap();
-        match (expected_version, map.get(c.key.as_str())) {
+        match (w.expected_version, map.get(c.key.as_str())) {
             (None, None) => {}
             (Some(v), Some(cur)) if cur.version == v => {}
             _ => return Err(PortError::Conflict),
         }
         let key = c.key.as_str().to_owned();
         let wanted: Vec<(String, String)> =
-            id_documents.iter().map(|(t, n)| (t.as_str().to_owned(), n.as_str().to_owned())).collect();
+            w.id_documents.iter().map(|(t, n)| (t.as_str().to_owned(), n.as_str().to_owned())).collect();
         if wanted.iter().any(|d| docs.get(d).is_some_and(|owner| owner != &key)) {
             return Err(PortError::Conflict);
         }
         for d in wanted {
             docs.insert(d, key.clone());
         }
+        if let Some(p) = &c.cdp {
+            self.ecrns.lock().unwrap().insert(p.ecrn.clone(), key.clone());
+        }
+        if let Some(a) = &w.alert {
+            self.alerts.lock().unwrap().push(a.clone());
+        }
+        self.outbox.lock().unwrap().extend(w.notifications.iter().cloned());
         map.insert(key, c.clone());
-        self.audit.lock().unwrap().push(audit.clone());
+        self.audit.lock().unwrap().push(w.audit.clone());
+        Ok(())
+    }
+    async fn find_by_ecrn(&self, ecrn: &str) -> Result<Option<crate::banking::values::EncodedKey>, PortError> {
+        Ok(self.ecrns.lock().unwrap().get(ecrn).and_then(|k| crate::banking::values::EncodedKey::parse(k)))
+    }
+    async fn get_alert(&self, id: &str) -> Result<Option<crate::banking::store::AmlAlert>, PortError> {
+        Ok(self.alerts.lock().unwrap().iter().find(|a| a.alert_id == id).cloned())
+    }
+    async fn alerts_of(
+        &self,
+        customer: &crate::banking::values::EncodedKey,
+    ) -> Result<Vec<crate::banking::store::AmlAlert>, PortError> {
+        Ok(self.alerts.lock().unwrap().iter().filter(|a| &a.customer_key == customer).cloned().collect())
+    }
+    async fn close_alert(&self, w: &crate::banking::store::AlertClosure) -> Result<(), PortError> {
+        let mut map = self.customers.lock().unwrap();
+        let mut alerts = self.alerts.lock().unwrap();
+        let cur = map.get(w.customer.key.as_str()).ok_or(PortError::Conflict)?;
+        let alert = alerts.iter_mut().find(|a| a.alert_id == w.alert.alert_id).ok_or(PortError::Conflict)?;
+        if cur.version != w.expected_version || !alert.is_open() {
+            return Err(PortError::Conflict);
+        }
+        *alert = w.alert.clone();
+        map.insert(w.customer.key.as_str().to_owned(), w.customer.clone());
+        self.audit.lock().unwrap().push(w.audit.clone());
         Ok(())
     }
     async fn next_sequence(&self, _name: &str) -> Result<u64, PortError> {
@@ -572,13 +601,22 @@ impl crate::banking::store::BankStore for DownBank {
     ) -> Result<Option<crate::banking::values::EncodedKey>, PortError> {
         down()
     }
-    async fn save_onboarding(
+    async fn save_onboarding(&self, _: &crate::banking::store::OnboardingWrite) -> Result<(), PortError> {
+        down()
+    }
+    async fn find_by_ecrn(&self, _: &str) -> Result<Option<crate::banking::values::EncodedKey>, PortError> {
+        down()
+    }
+    async fn get_alert(&self, _: &str) -> Result<Option<crate::banking::store::AmlAlert>, PortError> {
+        down()
+    }
+    async fn alerts_of(
         &self,
-        _: &crate::banking::Customer,
-        _: Option<u64>,
-        _: &[(crate::banking::values::IdType, crate::banking::values::IdNumber)],
-        _: &crate::banking::AuditRecord,
-    ) -> Result<(), PortError> {
+        _: &crate::banking::values::EncodedKey,
+    ) -> Result<Vec<crate::banking::store::AmlAlert>, PortError> {
+        down()
+    }
+    async fn close_alert(&self, _: &crate::banking::store::AlertClosure) -> Result<(), PortError> {
         down()
     }
 }

@@ -14,7 +14,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use domain::banking::approval::{ApprovalStatus, ApprovalTask, Audience, AuditRecord, EntityKind, Notification};
 use domain::banking::customer::{AmlStatus, CdpIdDocument, CdpProfile, Customer, CustomerStatus, StoredDocument};
 use domain::banking::deposit::{Deposit, DepositStatus};
-use domain::banking::store::{BankStore, Change, InboxItem, InboxPage, InboxQuery, Record};
+use domain::banking::store::{
+    AlertClosure, AlertDecision, AmlAlert, BankStore, Change, InboxItem, InboxPage, InboxQuery, OnboardingWrite, Record,
+};
 use domain::banking::values::{
     Country, Currency, Email, EncodedKey, IdNumber, IdType, MobileNumber, PersonName, format_date, parse_date,
 };
@@ -252,6 +254,39 @@ fn audit_item(a: &AuditRecord, version: u64) -> Item {
     item
 }
 
+fn alert_item(a: &AmlAlert) -> Item {
+    let mut item: Item = HashMap::from([
+        ("pk".into(), s(entity_pk(EntityKind::Customer, a.customer_key.as_str()))),
+        ("sk".into(), s(format!("ALERT#{}", a.alert_id))),
+        ("kind".into(), s("alert")),
+        ("alert_id".into(), s(&a.alert_id)),
+        ("customer_key".into(), s(a.customer_key.as_str())),
+        ("ecrn".into(), s(&a.ecrn)),
+        ("matched_ids".into(), super::list(a.matched_ids.iter().cloned())),
+        ("opened_at".into(), s(&a.opened_at)),
+        ("alert_status".into(), s(if a.is_open() { "OPEN" } else { "CLOSED" })),
+    ]);
+    opt(&mut item, "closed_at", &a.closed_at);
+    opt(&mut item, "decision", &a.decision.map(|d| d.as_str().to_owned()));
+    opt(&mut item, "remarks", &a.remarks);
+    opt(&mut item, "closed_by", &a.closed_by);
+    item
+}
+
+fn read_alert(item: &Item) -> Option<AmlAlert> {
+    Some(AmlAlert {
+        alert_id: get_s(item, "alert_id")?,
+        customer_key: EncodedKey::parse(&get_s(item, "customer_key")?)?,
+        ecrn: get_s(item, "ecrn")?,
+        matched_ids: super::get_list(item, "matched_ids"),
+        opened_at: get_s(item, "opened_at")?,
+        closed_at: get_s(item, "closed_at"),
+        decision: get_s(item, "decision").and_then(|d| AlertDecision::parse(&d)),
+        remarks: get_s(item, "remarks"),
+        closed_by: get_s(item, "closed_by"),
+    })
+}
+
 fn read_audit(item: &Item) -> Option<AuditRecord> {
     Some(AuditRecord {
         transition_id: get_s(item, "transition_id")?,
@@ -273,6 +308,7 @@ pub fn outbox_item(nf: &Notification) -> Item {
     let (audience, target) = match &nf.audience {
         Audience::Approvers { branch } => ("approvers", branch.clone()),
         Audience::Maker { sub } => ("maker", sub.clone()),
+        Audience::Compliance => ("compliance", String::new()),
     };
     HashMap::from([
         ("pk".into(), s(format!("OUTBOX#{}", nf.id))),
@@ -297,6 +333,21 @@ const NEW: &str = "attribute_not_exists(pk)";
 impl DynamoBank {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
         Self { client, table: table.into() }
+    }
+
+    /// The customer a registry item (`ECRN#…`, `ALERTID#…`) points to.
+    async fn owner(&self, pk: String, sk: &str) -> Result<Option<EncodedKey>, PortError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| port_err("GetItem", e))?;
+        Ok(out.item.as_ref().and_then(|i| get_s(i, "customer_key")).and_then(|k| EncodedKey::parse(&k)))
     }
 
     async fn get(&self, pk: String) -> Result<Option<Item>, PortError> {
@@ -390,14 +441,9 @@ impl BankStore for DynamoBank {
         Ok(out.item.as_ref().and_then(|i| get_s(i, "customer_key")).and_then(|k| EncodedKey::parse(&k)))
     }
 
-    async fn save_onboarding(
-        &self,
-        customer: &Customer,
-        expected_version: Option<u64>,
-        id_documents: &[(IdType, IdNumber)],
-        audit: &AuditRecord,
-    ) -> Result<(), PortError> {
-        let record = match expected_version {
+    async fn save_onboarding(&self, w: &OnboardingWrite) -> Result<(), PortError> {
+        let customer = &w.customer;
+        let record = match w.expected_version {
             None => put(&self.table, customer_item(customer), NEW)?,
             Some(v) => {
                 let p = built(
@@ -411,23 +457,101 @@ impl BankStore for DynamoBank {
                 TransactWriteItem::builder().put(p).build()
             }
         };
-        let mut tx = self.client.transact_write_items().transact_items(record);
-        for (t, num) in id_documents {
+        let owned = |pk: String, sk: &str, kind: &str| -> Result<TransactWriteItem, PortError> {
             // Registered to nobody yet, or to this customer already.
             let p = built(
                 Put::builder()
                     .table_name(&self.table)
-                    .item("pk", s(iddoc_pk(t, num)))
-                    .item("sk", s("IDDOC"))
-                    .item("kind", s("iddoc"))
+                    .item("pk", s(pk))
+                    .item("sk", s(sk))
+                    .item("kind", s(kind))
                     .item("customer_key", s(customer.key.as_str()))
                     .condition_expression("attribute_not_exists(pk) OR customer_key = :k")
                     .expression_attribute_values(":k", s(customer.key.as_str()))
                     .build(),
             )?;
-            tx = tx.transact_items(TransactWriteItem::builder().put(p).build());
+            Ok(TransactWriteItem::builder().put(p).build())
+        };
+        let mut tx = self.client.transact_write_items().transact_items(record);
+        for (t, num) in &w.id_documents {
+            tx = tx.transact_items(owned(iddoc_pk(t, num), "IDDOC", "iddoc")?);
         }
-        tx.transact_items(put(&self.table, audit_item(audit, customer.version), NEW)?)
+        if let Some(p) = &customer.cdp {
+            tx = tx.transact_items(owned(format!("ECRN#{}", p.ecrn), "ECRN", "ecrn")?);
+        }
+        if let Some(a) = &w.alert {
+            tx = tx.transact_items(owned(format!("ALERTID#{}", a.alert_id), "ALERTID", "alertid")?);
+            tx = tx.transact_items(put(&self.table, alert_item(a), NEW)?);
+        }
+        for nf in &w.notifications {
+            tx = tx.transact_items(put(&self.table, outbox_item(nf), NEW)?);
+        }
+        tx.transact_items(put(&self.table, audit_item(&w.audit, customer.version), NEW)?)
+            .send()
+            .await
+            .map_err(|e| port_err("TransactWriteItems", e))?;
+        Ok(())
+    }
+
+    async fn find_by_ecrn(&self, ecrn: &str) -> Result<Option<EncodedKey>, PortError> {
+        self.owner(format!("ECRN#{ecrn}"), "ECRN").await
+    }
+
+    async fn get_alert(&self, alert_id: &str) -> Result<Option<AmlAlert>, PortError> {
+        let Some(key) = self.owner(format!("ALERTID#{alert_id}"), "ALERTID").await? else { return Ok(None) };
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(entity_pk(EntityKind::Customer, key.as_str())))
+            .key("sk", s(format!("ALERT#{alert_id}")))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| port_err("GetItem", e))?;
+        out.item.as_ref().map(|i| read_alert(i).ok_or_else(|| corrupt("alert"))).transpose()
+    }
+
+    async fn alerts_of(&self, customer: &EncodedKey) -> Result<Vec<AmlAlert>, PortError> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :a)")
+            .expression_attribute_values(":pk", s(entity_pk(EntityKind::Customer, customer.as_str())))
+            .expression_attribute_values(":a", s("ALERT#"))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| port_err("Query", e))?;
+        let mut alerts =
+            out.items().iter().map(|i| read_alert(i).ok_or_else(|| corrupt("alert"))).collect::<Result<Vec<_>, _>>()?;
+        alerts.sort_by(|a, b| a.opened_at.cmp(&b.opened_at));
+        Ok(alerts)
+    }
+
+    async fn close_alert(&self, w: &AlertClosure) -> Result<(), PortError> {
+        let record = built(
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(customer_item(&w.customer)))
+                .condition_expression("version = :v")
+                .expression_attribute_values(":v", n(w.expected_version))
+                .build(),
+        )?;
+        let alert = built(
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(alert_item(&w.alert)))
+                .condition_expression("alert_status = :open")
+                .expression_attribute_values(":open", s("OPEN"))
+                .build(),
+        )?;
+        self.client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(record).build())
+            .transact_items(TransactWriteItem::builder().put(alert).build())
+            .transact_items(put(&self.table, audit_item(&w.audit, w.customer.version), NEW)?)
             .send()
             .await
             .map_err(|e| port_err("TransactWriteItems", e))?;

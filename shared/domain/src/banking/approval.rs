@@ -101,6 +101,8 @@ pub enum Audience {
     Approvers { branch: String },
     /// The maker who requested the approval.
     Maker { sub: String },
+    /// The compliance team (AML alerts).
+    Compliance,
 }
 
 /// An outbox entry: published to SNS by the relay, at most once per transition.

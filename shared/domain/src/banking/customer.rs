@@ -231,7 +231,10 @@ impl Approvable for Customer {
         self.approval = Some(task);
     }
     fn on_decided(&mut self, decision: Decision) {
+        let investigating = self.cdp.as_ref().is_some_and(|p| p.aml_scan_status == AmlStatus::UnderInvestigation);
         self.status = match decision {
+            // An open AML investigation keeps the customer pending whatever the approval says.
+            Decision::Approve if investigating => CustomerStatus::KycPending,
             Decision::Approve => CustomerStatus::Active,
             Decision::Reject => CustomerStatus::Rejected,
         };

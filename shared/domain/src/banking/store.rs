@@ -81,15 +81,80 @@ pub trait BankStore: Send + Sync {
         id_number: &IdNumber,
     ) -> impl Future<Output = Result<Option<EncodedKey>, PortError>> + Send;
     /// Creates (`expected_version: None`) or replaces (guarded by version) an onboarded customer,
-    /// registering all its ID documents to it, with its audit record, atomically. `Conflict` if
-    /// the guard fails or an ID document belongs to another customer.
-    fn save_onboarding(
-        &self,
-        customer: &Customer,
-        expected_version: Option<u64>,
-        id_documents: &[(IdType, IdNumber)],
-        audit: &AuditRecord,
-    ) -> impl Future<Output = Result<(), PortError>> + Send;
+    /// registering all its ID documents and its ECRN to it, with its audit record, its AML alert
+    /// and the alert's notification, atomically. `Conflict` if the guard fails or an ID document
+    /// belongs to another customer.
+    fn save_onboarding(&self, write: &OnboardingWrite) -> impl Future<Output = Result<(), PortError>> + Send;
+    fn find_by_ecrn(&self, ecrn: &str) -> impl Future<Output = Result<Option<EncodedKey>, PortError>> + Send;
+    fn get_alert(&self, alert_id: &str) -> impl Future<Output = Result<Option<AmlAlert>, PortError>> + Send;
+    /// The customer's alerts, oldest first.
+    fn alerts_of(&self, customer: &EncodedKey) -> impl Future<Output = Result<Vec<AmlAlert>, PortError>> + Send;
+    /// Closes an open alert and applies its consequence to the customer, atomically: the customer
+    /// guarded by version, the alert by `status = OPEN`, with the audit record.
+    fn close_alert(&self, write: &AlertClosure) -> impl Future<Output = Result<(), PortError>> + Send;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnboardingWrite {
+    pub customer: Customer,
+    pub expected_version: Option<u64>,
+    pub id_documents: Vec<(IdType, IdNumber)>,
+    pub audit: AuditRecord,
+    pub alert: Option<AmlAlert>,
+    pub notifications: Vec<Notification>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertClosure {
+    pub customer: Customer,
+    pub expected_version: u64,
+    pub alert: AmlAlert,
+    pub audit: AuditRecord,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertDecision {
+    /// A false positive: the customer may proceed.
+    Accepted,
+    /// A true match: the customer is blocked.
+    Rejected,
+}
+
+impl AlertDecision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Accepted => "Accepted",
+            Self::Rejected => "Rejected",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "Accepted" => Some(Self::Accepted),
+            "Rejected" => Some(Self::Rejected),
+            _ => None,
+        }
+    }
+}
+
+/// An AML alert opened by a potential watch-list match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmlAlert {
+    pub alert_id: String,
+    pub customer_key: EncodedKey,
+    pub ecrn: String,
+    /// Watch-list entry ids (no names).
+    pub matched_ids: Vec<String>,
+    pub opened_at: String,
+    pub closed_at: Option<String>,
+    pub decision: Option<AlertDecision>,
+    pub remarks: Option<String>,
+    pub closed_by: Option<String>,
+}
+
+impl AmlAlert {
+    pub fn is_open(&self) -> bool {
+        self.decision.is_none()
+    }
 }
 
 impl<T: BankStore> BankStore for std::sync::Arc<T> {
@@ -125,13 +190,19 @@ impl<T: BankStore> BankStore for std::sync::Arc<T> {
     ) -> impl Future<Output = Result<Option<EncodedKey>, PortError>> + Send {
         (**self).find_by_id_document(id_type, id_number)
     }
-    fn save_onboarding(
-        &self,
-        customer: &Customer,
-        expected_version: Option<u64>,
-        id_documents: &[(IdType, IdNumber)],
-        audit: &AuditRecord,
-    ) -> impl Future<Output = Result<(), PortError>> + Send {
-        (**self).save_onboarding(customer, expected_version, id_documents, audit)
+    fn save_onboarding(&self, write: &OnboardingWrite) -> impl Future<Output = Result<(), PortError>> + Send {
+        (**self).save_onboarding(write)
+    }
+    fn find_by_ecrn(&self, ecrn: &str) -> impl Future<Output = Result<Option<EncodedKey>, PortError>> + Send {
+        (**self).find_by_ecrn(ecrn)
+    }
+    fn get_alert(&self, alert_id: &str) -> impl Future<Output = Result<Option<AmlAlert>, PortError>> + Send {
+        (**self).get_alert(alert_id)
+    }
+    fn alerts_of(&self, customer: &EncodedKey) -> impl Future<Output = Result<Vec<AmlAlert>, PortError>> + Send {
+        (**self).alerts_of(customer)
+    }
+    fn close_alert(&self, write: &AlertClosure) -> impl Future<Output = Result<(), PortError>> + Send {
+        (**self).close_alert(write)
     }
 }

@@ -12,8 +12,8 @@ use super::ecrn;
 use super::ports::{CodeTables, DocumentStore, ReferenceData, Screening, ScreeningSubject, ScreeningVerdict};
 use super::validate::{Checker, DocumentUpload};
 use crate::auth::{Permission, Principal};
-use crate::banking::approval::{AuditRecord, EntityKind};
-use crate::banking::store::BankStore;
+use crate::banking::approval::{ApprovalStatus, ApprovalTask, Audience, AuditRecord, EntityKind, Notification};
+use crate::banking::store::{AmlAlert, BankStore, OnboardingWrite};
 use crate::banking::values::{Country, Email, EncodedKey, IdNumber, IdType, MobileNumber, PersonName};
 use crate::banking::{AmlStatus, CdpIdDocument, CdpProfile, Customer, CustomerStatus, StoredDocument};
 use crate::ports::{Clock, IdGenerator, PortError};
@@ -439,7 +439,71 @@ where
         };
         let id_docs: Vec<(IdType, IdNumber)> =
             app.ids.iter().map(|d| (d.id_type.clone(), d.id_number.clone())).collect();
-        let saved = self.bank.save_onboarding(&customer, existing.as_ref().map(|c| c.version), &id_docs, &audit).await;
+        let mut customer = customer;
+        let mut notifications = Vec::new();
+        // A potential match opens an AML alert for the compliance team (ids only in the message).
+        let alert = (aml == AmlStatus::UnderInvestigation).then(|| AmlAlert {
+            alert_id: self.ids.new_id(),
+            customer_key: key.clone(),
+            ecrn: ecrn.clone(),
+            matched_ids: screened.matched_ids.clone(),
+            opened_at: audit.at.clone(),
+            closed_at: None,
+            decision: None,
+            remarks: None,
+            closed_by: None,
+        });
+        if let Some(a) = &alert {
+            notifications.push(Notification {
+                id: a.alert_id.clone(),
+                event: "aml_alert_opened".into(),
+                entity: EntityKind::Customer,
+                entity_key: key.as_str().to_owned(),
+                status: aml.as_str().to_owned(),
+                audience: Audience::Compliance,
+                occurred_at: audit.at.clone(),
+            });
+        }
+        // A PEP needs enhanced due diligence: an approval task for the bank's checkers (the
+        // partner is its maker), decided with ApproveCustomerCommand / RejectCustomerCommand.
+        let approved = customer.approval.as_ref().is_some_and(|t| t.status == ApprovalStatus::Approved);
+        let open = customer.approval.as_ref().is_some_and(|t| t.status == ApprovalStatus::Pending);
+        if pep && aml != AmlStatus::Rejected && !approved && !open {
+            customer.approval = Some(ApprovalTask {
+                status: ApprovalStatus::Pending,
+                requested_by: partner.sub.clone(),
+                requested_by_username: partner.username.clone(),
+                requested_at: audit.at.clone(),
+                request_comment: Some("PEP: enhanced due diligence".into()),
+                decided_by: None,
+                decided_by_email: None,
+                decided_at: None,
+                decision_comment: None,
+                cross_branch: false,
+            });
+            notifications.push(Notification {
+                id: self.ids.new_id(),
+                event: "approval_requested".into(),
+                entity: EntityKind::Customer,
+                entity_key: key.as_str().to_owned(),
+                status: format!("{}/Pending", customer.status.as_str()),
+                audience: Audience::Approvers { branch: customer.branch.clone() },
+                occurred_at: audit.at.clone(),
+            });
+        }
+        if pep && approved && aml == AmlStatus::Accepted {
+            customer.status = CustomerStatus::Active; // enhanced due diligence was done before
+        }
+        let status = customer.status;
+        let write = OnboardingWrite {
+            customer,
+            expected_version: existing.as_ref().map(|c| c.version),
+            id_documents: id_docs,
+            audit,
+            alert,
+            notifications,
+        };
+        let saved = self.bank.save_onboarding(&write).await;
         if let Err(e) = saved {
             self.remove_all(&keys).await;
             return Err(match e {
