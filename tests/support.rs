@@ -93,7 +93,7 @@ pub async fn bpm(
 }
 
 pub fn http() -> reqwest::Client {
-    reqwest::Client::builder().timeout(std::time::Duration::from_secs(60)).build().unwrap()
+    reqwest::Client::builder().timeout(std::time::Duration::from_secs(180)).build().unwrap()
 }
 
 /// POSTs a form to the token endpoint; returns (status, JSON body).

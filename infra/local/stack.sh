@@ -89,13 +89,15 @@ start() {
     --aws "http://127.0.0.1:$MOTO_PORT" --observe >"$run_dir/provision.log" 2>&1 ||
     { cat "$run_dir/provision.log" >&2; exit 1; }
   echo "[stack:$STACK] resources created from infra/template.yaml"
-  # Build exactly what `cargo lambda watch` runs: one package at a time, as its `cargo run --bin X`
-  # does. Building them together would unify their features (e.g. tokio's rt-multi-thread from
-  # cdp-admin) and every function's first invocation would rebuild the SDK stack.
+  # Build each function with the very invocation `cargo lambda watch` uses for it (`cargo run
+  # --manifest-path Cargo.toml --bin X`, here as `build`): feature resolution depends on how
+  # packages are selected, and any other form leaves watch recompiling the SDK stack on the
+  # first request to each function.
   local m
-  for m in functions/*/Cargo.toml shared/cli/Cargo.toml; do
-    cargo build --quiet -p "$(sed -n 's/^name = "\(.*\)"/\1/p' "$m" | head -1)"
+  for m in functions/*/Cargo.toml; do
+    cargo build --quiet --manifest-path Cargo.toml --bin "$(sed -n 's/^name = "\(.*\)"/\1/p' "$m" | head -1)"
   done
+  cargo build --quiet --manifest-path Cargo.toml --bin cdp-admin
   ./target/debug/cdp-admin load-demo
   ./target/debug/cdp-admin load-reference-data infra/reference-data/code-tables.json
   ./target/debug/cdp-admin put-watchlist infra/reference-data/watchlist.csv

@@ -2,19 +2,14 @@
 mod handler;
 
 use adapters::dynamo::bank::DynamoBank;
-use adapters::kms::KmsKeys;
 use adapters::system::{OsIds, SystemClock};
 use adapters::{Env, sdk_config};
-use domain::auth::Verifier;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), web::Error> {
     web::init_tracing();
     let config = sdk_config().await;
     let bank = DynamoBank::new(adapters::dynamo::client(&config), Env::bank_table()?);
-    let verifier = Verifier::new(
-        KmsKeys::new(adapters::kms::client(&config), Env::signing_key_id()?, Env::previous_signing_key_ids()),
-        Env::issuer()?,
-    );
+    let verifier = adapters::kms::verifier(&config)?;
     web::run(web::service_fn(|req| handler::handle(&bank, &SystemClock, &OsIds, &verifier, req))).await
 }

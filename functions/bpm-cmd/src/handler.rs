@@ -61,24 +61,15 @@ mod tests {
 
     async fn call(fixture: &str) -> (u16, serde_json::Value, usize) {
         let signer = SoftwareSigner::generate();
-        let claims = domain::auth::jwt::AccessClaims {
-            iss: "http://t/auth/realms/cdp".into(),
-            sub: "checker".into(),
-            azp: "bpm-console".into(),
-            exp: now() + 60,
-            iat: now(),
-            nbf: now(),
-            jti: "j".into(),
-            typ: "Bearer".into(),
-            scope: "bpm".into(),
-            sid: None,
-            preferred_username: "checker".into(),
-            email: None,
-            branch: Some("BR001".into()),
-            permissions: vec!["approval.decide".into()],
-            agent_location_id: None,
-        };
-        let token = domain::auth::jwt::sign(&signer, &signer.jwk.kid.clone(), &claims).await.unwrap();
+        let token = domain::testing::signed_token(
+            &signer,
+            "http://t/auth/realms/cdp",
+            "checker",
+            Some("BR001"),
+            None,
+            &["approval.decide"],
+        )
+        .await;
         let mut v: serde_json::Value = serde_json::from_str(fixture).unwrap();
         v["headers"]["authorization"] = format!("Bearer {token}").into();
         let req = lambda_http::request::from_str(&v.to_string()).unwrap();

@@ -55,32 +55,14 @@ where
 
 #[cfg(test)]
 pub(crate) mod test_token {
-    use domain::auth::jwt::{AccessClaims, sign};
     use domain::testing::SoftwareSigner;
 
     pub const ISS: &str = "http://t/auth/realms/cdp";
 
     /// A partner token signed by `signer` for agent 784101 with both CDP rights.
     pub async fn partner(signer: &SoftwareSigner) -> String {
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let c = AccessClaims {
-            iss: ISS.into(),
-            sub: "sub-partner1".into(),
-            azp: "cdp-partner".into(),
-            exp: now + 60,
-            iat: now,
-            nbf: now,
-            jti: "j".into(),
-            typ: "Bearer".into(),
-            scope: "openid".into(),
-            sid: None,
-            preferred_username: "partner1".into(),
-            email: None,
-            branch: None,
-            permissions: vec!["cdp.lookup".into(), "cdp.onboard".into()],
-            agent_location_id: Some("784101".into()),
-        };
-        sign(signer, &signer.jwk.kid.clone(), &c).await.unwrap()
+        domain::testing::signed_token(signer, ISS, "sub-partner1", None, Some("784101"), &["cdp.lookup", "cdp.onboard"])
+            .await
     }
 
     pub fn with_token(fixture: &str, token: &str) -> lambda_http::Request {

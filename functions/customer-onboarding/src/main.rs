@@ -3,12 +3,10 @@ mod handler;
 
 use adapters::dynamo::bank::DynamoBank;
 use adapters::dynamo::reference::DynamoReference;
-use adapters::kms::KmsKeys;
 use adapters::s3::S3Documents;
 use adapters::screening::WatchList;
 use adapters::system::{OsIds, SystemClock};
 use adapters::{Env, sdk_config};
-use domain::auth::Verifier;
 use domain::cdp::OnboardingService;
 
 #[tokio::main(flavor = "current_thread")]
@@ -26,9 +24,6 @@ async fn main() -> Result<(), web::Error> {
         clock: SystemClock,
         ids: OsIds,
     };
-    let verifier = Verifier::new(
-        KmsKeys::new(adapters::kms::client(&config), Env::signing_key_id()?, Env::previous_signing_key_ids()),
-        Env::issuer()?,
-    );
+    let verifier = adapters::kms::verifier(&config)?;
     web::run(web::service_fn(|req| handler::handle(&service, &verifier, req))).await
 }

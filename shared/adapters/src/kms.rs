@@ -74,3 +74,13 @@ impl PublicKeySource for KmsKeys {
 pub fn client(config: &aws_config::SdkConfig) -> Client {
     Client::new(config)
 }
+
+/// The shared access-token verifier, wired from the environment (`SIGNING_KEY_ID`,
+/// `PREVIOUS_SIGNING_KEY_IDS`, `ISSUER_BASE_URL`).
+pub fn verifier(config: &aws_config::SdkConfig) -> Result<domain::auth::Verifier<KmsKeys>, crate::config::MissingEnv> {
+    use crate::config::Env;
+    Ok(domain::auth::Verifier::new(
+        KmsKeys::new(client(config), Env::signing_key_id()?, Env::previous_signing_key_ids()),
+        Env::issuer()?,
+    ))
+}

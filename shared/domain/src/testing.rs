@@ -620,3 +620,33 @@ impl crate::banking::store::BankStore for DownBank {
         down()
     }
 }
+
+/// An access token signed by `signer`, as the token service would issue it (10 minutes).
+pub async fn signed_token(
+    signer: &SoftwareSigner,
+    iss: &str,
+    sub: &str,
+    branch: Option<&str>,
+    agent_location_id: Option<&str>,
+    permissions: &[&str],
+) -> String {
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let claims = crate::auth::jwt::AccessClaims {
+        iss: iss.into(),
+        sub: sub.into(),
+        azp: "test-client".into(),
+        exp: now + 600,
+        iat: now,
+        nbf: now,
+        jti: format!("jti-{sub}-{now}"),
+        typ: "Bearer".into(),
+        scope: "openid".into(),
+        sid: None,
+        preferred_username: sub.into(),
+        email: Some(format!("{sub}@bank.local")),
+        branch: branch.map(str::to_owned),
+        permissions: permissions.iter().map(|p| p.to_string()).collect(),
+        agent_location_id: agent_location_id.map(str::to_owned),
+    };
+    crate::auth::jwt::sign(signer, &signer.jwk.kid, &claims).await.expect("software signing works")
+}

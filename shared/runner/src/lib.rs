@@ -6,7 +6,6 @@ pub mod events;
 
 use adapters::dynamo::bank::DynamoBank;
 use adapters::dynamo::idempotency::DynamoIdempotency;
-use adapters::kms::KmsKeys;
 use adapters::system::{OsIds, SystemClock};
 use adapters::{Env, sdk_config};
 use contracts::bpm::{self, Command, Family};
@@ -24,7 +23,7 @@ pub struct Deps<S, C, I, D, K> {
     pub verifier: Verifier<K>,
 }
 
-pub type AwsDeps = Deps<DynamoBank, SystemClock, OsIds, DynamoIdempotency, KmsKeys>;
+pub type AwsDeps = Deps<DynamoBank, SystemClock, OsIds, DynamoIdempotency, adapters::kms::KmsKeys>;
 
 /// Builds the dependencies from the function environment (once, in `main`).
 pub async fn wire() -> Result<AwsDeps, adapters::config::MissingEnv> {
@@ -34,10 +33,7 @@ pub async fn wire() -> Result<AwsDeps, adapters::config::MissingEnv> {
     Ok(Deps {
         bank: BankService { store: DynamoBank::new(dynamo.clone(), &table), clock: SystemClock, ids: OsIds },
         idempotency: DynamoIdempotency::new(dynamo, table),
-        verifier: Verifier::new(
-            KmsKeys::new(adapters::kms::client(&config), Env::signing_key_id()?, Env::previous_signing_key_ids()),
-            Env::issuer()?,
-        ),
+        verifier: adapters::kms::verifier(&config)?,
     })
 }
 

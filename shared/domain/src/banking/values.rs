@@ -145,7 +145,8 @@ pub fn account_number(sequence: u64) -> String {
     format!("{body}{}", luhn_digit(&body))
 }
 
-fn luhn_digit(body: &str) -> u32 {
+/// Luhn check digit of a string of digits.
+pub fn luhn_digit(body: &str) -> u32 {
     let sum: u32 = body
         .chars()
         .rev()

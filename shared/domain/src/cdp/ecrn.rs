@@ -2,32 +2,16 @@
 //! as in the seed's `7841003233051516`), 12 digits of an atomic DynamoDB counter (never reused,
 //! no table scan), and a Luhn check digit.
 
+use crate::banking::values::luhn_digit;
+
 pub fn from_sequence(sequence: u64) -> String {
     let body = format!("784{:012}", sequence % 1_000_000_000_000);
-    let check = luhn(&body);
+    let check = luhn_digit(&body);
     format!("{body}{check}")
 }
 
-fn luhn(body: &str) -> u32 {
-    let sum: u32 = body
-        .chars()
-        .rev()
-        .filter_map(|c| c.to_digit(10))
-        .enumerate()
-        .map(|(i, d)| {
-            if i % 2 == 0 {
-                let x = d * 2;
-                if x > 9 { x - 9 } else { x }
-            } else {
-                d
-            }
-        })
-        .sum();
-    (10 - sum % 10) % 10
-}
-
 pub fn is_valid(ecrn: &str) -> bool {
-    ecrn.len() == 16 && ecrn.bytes().all(|b| b.is_ascii_digit()) && luhn(&ecrn[..15]).to_string() == ecrn[15..]
+    ecrn.len() == 16 && ecrn.bytes().all(|b| b.is_ascii_digit()) && luhn_digit(&ecrn[..15]).to_string() == ecrn[15..]
 }
 
 #[cfg(test)]

@@ -1,6 +1,5 @@
 use super::*;
 use domain::auth::Verifier;
-use domain::auth::jwt::{AccessClaims, sign};
 use domain::banking::approval::{Decision, EntityKind};
 use domain::banking::customer::CustomerInput;
 use domain::banking::deposit::DepositInput;
@@ -29,24 +28,7 @@ fn principal(sub: &str, perms: &[&str]) -> domain::auth::Principal {
 }
 
 async fn token(signer: &SoftwareSigner, sub: &str, perms: &[&str]) -> String {
-    let c = AccessClaims {
-        iss: ISS.into(),
-        sub: sub.into(),
-        azp: "bpm-console".into(),
-        exp: now() + 600,
-        iat: now(),
-        nbf: now(),
-        jti: sub.into(),
-        typ: "Bearer".into(),
-        scope: "bpm".into(),
-        sid: None,
-        preferred_username: sub.into(),
-        email: Some(format!("{sub}@bank.local")),
-        branch: Some("BR001".into()),
-        permissions: perms.iter().map(|p| p.to_string()).collect(),
-        agent_location_id: None,
-    };
-    sign(signer, &signer.jwk.kid.clone(), &c).await.unwrap()
+    domain::testing::signed_token(signer, ISS, sub, Some("BR001"), None, perms).await
 }
 
 /// The SQS fixture of cmd-approve-deposit, pointed at `key` and signed for `bearer`.
