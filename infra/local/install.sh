@@ -9,13 +9,13 @@ mkdir -p .tools
 py=${PYTHON:-python3}
 
 # 1. moto (S3, SNS, SQS, KMS), cargo-lambda, cfn-lint and boto3 for provisioning, in one venv.
-if [ ! -f .venv/.stamp-v1 ]; then
+if [ ! -f .venv/.stamp-v2 ]; then
   echo "[install] python venv .venv (moto[server], cargo-lambda, cfn-lint)"
   "$py" -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check --upgrade pip
   .venv/bin/pip install --quiet --disable-pip-version-check \
-    'moto[server]>=5.1,<6' 'cargo-lambda>=1.8,<2' 'cfn-lint>=1.20,<2' 'boto3>=1.34' 'PyJWT[crypto]>=2.8' 'cryptography>=42' 'pyyaml>=6'
-  touch .venv/.stamp-v1
+    'moto[server]>=5.1,<6' 'cargo-lambda>=1.8,<2' 'cfn-lint>=1.20,<2' 'boto3>=1.34' 'PyJWT[crypto]>=2.8' 'cryptography>=42' 'pyyaml>=6' 'awslambdaric>=2.2'
+  touch .venv/.stamp-v2
 fi
 
 # 2. checkov in its own venv (it pins boto3 versions that moto does not want).

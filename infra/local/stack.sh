@@ -16,7 +16,8 @@ STACK=${STACK:-dev}
 case "$STACK" in
   dev) DDB_PORT=${DDB_PORT:-8000}; MOTO_PORT=${MOTO_PORT:-5000}; API_PORT=${API_PORT:-9000} ;;
   test) DDB_PORT=${DDB_PORT:-8100}; MOTO_PORT=${MOTO_PORT:-5100}; API_PORT=${API_PORT:-9100} ;;
-  *) echo "STACK must be dev or test" >&2; exit 2 ;;
+  bench) DDB_PORT=${DDB_PORT:-8200}; MOTO_PORT=${MOTO_PORT:-5200}; API_PORT=${API_PORT:-9200} ;;
+  *) echo "STACK must be dev, test or bench" >&2; exit 2 ;;
 esac
 run_dir="$root/.run/$STACK"
 SNS_PROXY_PORT=$((MOTO_PORT + 99)) # the relay's way to SNS, through infra/local/fault_proxy.py
