@@ -305,20 +305,19 @@ impl RefreshTokenStore for DynamoIdentity {
     }
 
     async fn revoke_family(&self, family_id: &str) -> Result<(), PortError> {
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", s(family_pk(family_id)))
-            .key("sk", s("FAMILY"))
-            .update_expression("SET revoked = :t")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":t", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
-            .send()
-            .await
-            .map(|_| ())
-            .or_else(|e| match port_err("UpdateItem", e) {
-                PortError::Conflict => Ok(()),
-                other => Err(other),
-            })
+        super::conflict_is_done(
+            self.client
+                .update_item()
+                .table_name(&self.table)
+                .key("pk", s(family_pk(family_id)))
+                .key("sk", s("FAMILY"))
+                .update_expression("SET revoked = :t")
+                .condition_expression("attribute_exists(pk)")
+                .expression_attribute_values(":t", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| port_err("UpdateItem", e)),
+        )
     }
 }

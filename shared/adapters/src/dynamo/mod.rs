@@ -62,6 +62,15 @@ where
     PortError::Unavailable(format!("dynamodb:{op}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e)))
 }
 
+/// For writes whose guard only keeps them from acting twice (revoking a revoked family, releasing a
+/// lease someone else already moved on): a lost condition is success.
+pub(crate) fn conflict_is_done(r: Result<(), PortError>) -> Result<(), PortError> {
+    match r {
+        Err(PortError::Conflict) => Ok(()),
+        other => other,
+    }
+}
+
 /// A DynamoDB client from the shared configuration.
 pub fn client(config: &aws_config::SdkConfig) -> aws_sdk_dynamodb::Client {
     aws_sdk_dynamodb::Client::new(config)

@@ -111,21 +111,20 @@ impl Outbox for DynamoOutbox {
     }
 
     async fn release(&self, id: &str) -> Result<(), PortError> {
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", s(pk(id)))
-            .key("sk", s("OUTBOX"))
-            .update_expression("SET outbox_status = :pending REMOVE lease_until")
-            .condition_expression("outbox_status = :sending")
-            .expression_attribute_values(":pending", s("pending"))
-            .expression_attribute_values(":sending", s("sending"))
-            .send()
-            .await
-            .map(|_| ())
-            .or_else(|e| match port_err("UpdateItem", e) {
-                PortError::Conflict => Ok(()),
-                other => Err(other),
-            })
+        super::conflict_is_done(
+            self.client
+                .update_item()
+                .table_name(&self.table)
+                .key("pk", s(pk(id)))
+                .key("sk", s("OUTBOX"))
+                .update_expression("SET outbox_status = :pending REMOVE lease_until")
+                .condition_expression("outbox_status = :sending")
+                .expression_attribute_values(":pending", s("pending"))
+                .expression_attribute_values(":sending", s("sending"))
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| port_err("UpdateItem", e)),
+        )
     }
 }
