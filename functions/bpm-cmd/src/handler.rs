@@ -70,9 +70,7 @@ mod tests {
             &["approval.decide"],
         )
         .await;
-        let mut v: serde_json::Value = serde_json::from_str(fixture).unwrap();
-        v["headers"]["authorization"] = format!("Bearer {token}").into();
-        let req = lambda_http::request::from_str(&v.to_string()).unwrap();
+        let req = web::request_with_bearer(fixture, &token);
         let deps = Deps {
             bank: BankService { store: DownBank, clock: FixedClock::at(now()), ids: SeqIds::default() },
             idempotency: MemoryIdempotency::default(),

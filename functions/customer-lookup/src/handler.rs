@@ -32,33 +32,23 @@ pub async fn handle<S: BankStore, K: PublicKeySource>(
 }
 
 #[cfg(test)]
-pub(crate) mod test_token {
-    use domain::testing::SoftwareSigner;
+mod tests {
+    use super::*;
 
-    pub const ISS: &str = "http://t/auth/realms/cdp";
+    const ISS: &str = "http://t/auth/realms/cdp";
 
-    /// A partner token signed by `signer` for agent 784101 with both CDP rights.
-    pub async fn partner(signer: &SoftwareSigner) -> String {
+    async fn partner(signer: &SoftwareSigner) -> String {
         domain::testing::signed_token(signer, ISS, "sub-partner1", None, Some("784101"), &["cdp.lookup", "cdp.onboard"])
             .await
     }
-
-    pub fn with_token(fixture: &str, token: &str) -> lambda_http::Request {
-        let mut v: serde_json::Value = serde_json::from_str(fixture).unwrap();
-        v["headers"]["authorization"] = format!("Bearer {token}").into();
-        lambda_http::request::from_str(&v.to_string()).unwrap()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::test_token::*;
-    use super::*;
     use domain::testing::{DownBank, MemoryBank, SoftwareSigner};
 
     async fn call<S: BankStore>(bank: &S) -> serde_json::Value {
         let signer = SoftwareSigner::generate();
-        let req = with_token(include_str!("../../../events/customer-lookup.seed.json"), &partner(&signer).await);
+        let req = web::request_with_bearer(
+            include_str!("../../../events/customer-lookup.seed.json"),
+            &partner(&signer).await,
+        );
         let resp = handle(bank, &Verifier::new(signer, ISS), req).await.unwrap();
         assert_eq!(resp.status(), 200, "HTTP 200 with the code in the body, as the seed shows");
         serde_json::from_slice(resp.body().as_ref()).unwrap()

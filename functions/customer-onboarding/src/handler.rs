@@ -54,46 +54,38 @@ where
 }
 
 #[cfg(test)]
-pub(crate) mod test_token {
-    use domain::testing::SoftwareSigner;
+mod tests {
+    use super::*;
 
-    pub const ISS: &str = "http://t/auth/realms/cdp";
+    const ISS: &str = "http://t/auth/realms/cdp";
 
-    /// A partner token signed by `signer` for agent 784101 with both CDP rights.
-    pub async fn partner(signer: &SoftwareSigner) -> String {
+    async fn partner(signer: &SoftwareSigner) -> String {
         domain::testing::signed_token(signer, ISS, "sub-partner1", None, Some("784101"), &["cdp.lookup", "cdp.onboard"])
             .await
     }
-
-    pub fn with_token(fixture: &str, token: &str) -> lambda_http::Request {
-        let mut v: serde_json::Value = serde_json::from_str(fixture).unwrap();
-        v["headers"]["authorization"] = format!("Bearer {token}").into();
-        lambda_http::request::from_str(&v.to_string()).unwrap()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::test_token::*;
-    use super::*;
     use domain::cdp::ports::ScreeningVerdict;
     use domain::testing::{
-        DownBank, FixedClock, FixedScreening, MemoryDocuments, RepoCodeTables, SeqIds, SoftwareSigner,
+        FixedClock, FixedScreening, MemoryBank, MemoryDocuments, RepoCodeTables, SeqIds, SoftwareSigner,
     };
 
     #[tokio::test]
     async fn a_backend_failure_is_502_40001_with_a_request_id_and_leaves_no_document() {
         let signer = SoftwareSigner::generate();
+        // The document store fails on the 4th of the sample's 7 uploads: 3 objects were stored.
         let docs = std::sync::Arc::new(MemoryDocuments::default());
+        *docs.fail_put_number.lock().unwrap() = Some(3);
         let service = OnboardingService {
-            bank: DownBank,
+            bank: std::sync::Arc::new(MemoryBank::default()),
             documents: docs.clone(),
             reference: RepoCodeTables::load(),
             screening: FixedScreening(ScreeningVerdict::Clear, false),
             clock: FixedClock::at(1_795_291_200),
             ids: SeqIds::default(),
         };
-        let req = with_token(include_str!("../../../events/customer-onboarding.seed.json"), &partner(&signer).await);
+        let req = web::request_with_bearer(
+            include_str!("../../../events/customer-onboarding.seed.json"),
+            &partner(&signer).await,
+        );
         let resp = handle(&service, &Verifier::new(signer, ISS), req).await.unwrap();
         assert_eq!(resp.status(), 502);
         let body: serde_json::Value = serde_json::from_slice(resp.body().as_ref()).unwrap();
@@ -101,6 +93,6 @@ mod tests {
         assert_eq!(body["message"], "Backend Technical Problem");
         assert_eq!((body["status_code"].as_u64(), body["error_code"].as_u64()), (Some(502), Some(40001)));
         assert_eq!(body["request_id"].as_str().unwrap().len(), 32);
-        assert!(docs.objects.lock().unwrap().is_empty());
+        assert!(docs.objects.lock().unwrap().is_empty(), "the stored ones are removed again");
     }
 }

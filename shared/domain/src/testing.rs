@@ -324,51 +324,41 @@ impl crate::banking::store::BankStore for MemoryBank {
         q: &crate::banking::store::InboxQuery,
     ) -> Result<crate::banking::store::InboxPage, PortError> {
         use crate::banking::store::{InboxItem, InboxPage};
-        let mut items: Vec<(InboxItem, String)> = Vec::new();
-        let mut push = |e: &dyn Fn() -> Option<(InboxItem, String)>| {
-            if let Some(x) = e() {
-                items.push(x);
-            }
-        };
-        for c in self.customers.lock().unwrap().values() {
-            push(&|| pending_item(c, q));
-        }
-        for d in self.deposits.lock().unwrap().values() {
-            push(&|| pending_item(d, q));
-        }
-        items.sort_by(|a, b| a.0.requested_at.cmp(&b.0.requested_at).then(a.0.key.cmp(&b.0.key)));
+        let customers = self.customers.lock().unwrap();
+        let deposits = self.deposits.lock().unwrap();
+        let mut items: Vec<InboxItem> = customers
+            .values()
+            .filter_map(|c| pending_item(c, q))
+            .chain(deposits.values().filter_map(|d| pending_item(d, q)))
+            .collect();
+        items.sort_by(|a, b| a.requested_at.cmp(&b.requested_at).then(a.key.cmp(&b.key)));
         let start =
-            q.page_token.as_ref().and_then(|t| items.iter().position(|(i, _)| &i.key == t).map(|p| p + 1)).unwrap_or(0);
+            q.page_token.as_ref().and_then(|t| items.iter().position(|i| &i.key == t).map(|p| p + 1)).unwrap_or(0);
         let rest: Vec<_> = items.into_iter().skip(start).collect();
-        let next = (rest.len() > q.limit).then(|| rest[q.limit - 1].0.key.clone());
-        Ok(InboxPage { items: rest.into_iter().take(q.limit).map(|(i, _)| i).collect(), next_page_token: next })
+        let next = (rest.len() > q.limit).then(|| rest[q.limit - 1].key.clone());
+        Ok(InboxPage { items: rest.into_iter().take(q.limit).collect(), next_page_token: next })
     }
 }
 
 fn pending_item<E: crate::banking::approval::Approvable>(
     e: &E,
     q: &crate::banking::store::InboxQuery,
-) -> Option<(crate::banking::store::InboxItem, String)> {
+) -> Option<crate::banking::store::InboxItem> {
     let a = e.approval()?;
     let ok = e.is_pending()
         && e.created_by() != q.exclude_sub
         && a.requested_by != q.exclude_sub
         && q.branch.as_deref().is_none_or(|b| b == e.branch())
         && q.kind.is_none_or(|k| k == E::KIND);
-    ok.then(|| {
-        (
-            crate::banking::store::InboxItem {
-                entity: E::KIND,
-                key: e.key().as_str().to_owned(),
-                branch: e.branch().to_owned(),
-                status: e.status_label(),
-                requested_by: a.requested_by.clone(),
-                requested_by_username: a.requested_by_username.clone(),
-                requested_at: a.requested_at.clone(),
-                request_comment: a.request_comment.clone(),
-            },
-            String::new(),
-        )
+    ok.then(|| crate::banking::store::InboxItem {
+        entity: E::KIND,
+        key: e.key().as_str().to_owned(),
+        branch: e.branch().to_owned(),
+        status: e.status_label(),
+        requested_by: a.requested_by.clone(),
+        requested_by_username: a.requested_by_username.clone(),
+        requested_at: a.requested_at.clone(),
+        request_comment: a.request_comment.clone(),
     })
 }
 

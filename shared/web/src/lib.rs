@@ -51,3 +51,11 @@ pub async fn authenticate<K: PublicKeySource>(verifier: &Verifier<K>, req: &Requ
         contracts::cdp::unauthorized(&path(req), time::OffsetDateTime::now_utc())
     })
 }
+
+/// For handler tests: the API Gateway event `fixture` (from `events/`) with `Authorization: Bearer <token>`.
+#[cfg(feature = "testing")]
+pub fn request_with_bearer(fixture: &str, token: &str) -> Request {
+    let mut v: serde_json::Value = serde_json::from_str(fixture).expect("fixture is JSON");
+    v["headers"]["authorization"] = format!("Bearer {token}").into();
+    lambda_http::request::from_str(&v.to_string()).expect("fixture is an API Gateway event")
+}
