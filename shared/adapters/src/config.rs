@@ -2,14 +2,65 @@
 //!
 //! Endpoints come from the standard `AWS_ENDPOINT_URL_<SERVICE>` variables, so the same binaries
 //! talk to AWS in a deployment and to DynamoDB Local / moto locally, with no code switch.
+//!
+//! Cold start (issue #6): everything here is cheap at init. Region and credentials are read from the
+//! variables Lambda sets (no provider chain, no profile or metadata look-ups); one HTTP client is
+//! shared by every SDK client; its TLS trust roots are Amazon Trust Services' five roots, compiled in, turned
+//! into a rustls configuration only when the first HTTPS connection is made (never /etc/ssl/certs).
 
-use aws_config::{BehaviorVersion, SdkConfig};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
+use aws_sdk_dynamodb::config::SharedHttpClient;
+use aws_smithy_http_client::Builder;
 
 /// Loads the shared SDK configuration once (in `main`); every client is built from it and so
 /// shares one HTTP client and one credentials cache.
 pub async fn sdk_config() -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest()).load().await
+    let vars = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http_client(&endpoints_from_env()));
+    if let Some(region) = vars("AWS_REGION").or_else(|| vars("AWS_DEFAULT_REGION")) {
+        loader = loader.region(Region::new(region));
+    }
+    // Lambda puts the execution role's keys in the environment for the life of the sandbox: taking them
+    // as they are skips the provider chain (profile files, SSO, web identity, container and IMDS
+    // providers) that would find the same keys after several look-ups.
+    if let (Some(id), Some(secret)) = (vars("AWS_ACCESS_KEY_ID"), vars("AWS_SECRET_ACCESS_KEY")) {
+        loader = loader.credentials_provider(Credentials::new(id, secret, vars("AWS_SESSION_TOKEN"), None, "env"));
+    }
+    loader.load().await
 }
+
+/// Every endpoint override in the environment (`AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>`).
+fn endpoints_from_env() -> Vec<String> {
+    std::env::vars().filter(|(k, _)| k.starts_with("AWS_ENDPOINT_URL")).map(|(_, v)| v).collect()
+}
+
+/// The HTTP client shared by all SDK clients. When every endpoint is an explicit `http://` URL (the
+/// local stack) no TLS stack is built at all; otherwise hyper + rustls (aws-lc-rs) with compiled-in roots.
+pub fn http_client(endpoints: &[String]) -> SharedHttpClient {
+    if !needs_tls(endpoints) {
+        return Builder::new().build_http();
+    }
+    Builder::new()
+        .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc))
+        .tls_context(TlsContext::builder().with_trust_store(compiled_in_roots()).build().expect("a trust store only"))
+        .build_https()
+}
+
+/// No endpoint override means the real AWS endpoints, all HTTPS.
+fn needs_tls(endpoints: &[String]) -> bool {
+    endpoints.is_empty() || endpoints.iter().any(|e| !e.starts_with("http://"))
+}
+
+/// The roots AWS endpoints chain to (Amazon Trust Services), compiled in: nothing is read or parsed at
+/// start, and the SDK parses these five certificates only when it builds its first TLS connector.
+/// Trusting only Amazon's CAs also means a certificate from any other CA is refused for AWS calls.
+fn compiled_in_roots() -> TrustStore {
+    TrustStore::empty().with_native_roots(false).with_pem_certificate(AMAZON_TRUST_ROOTS)
+}
+
+const AMAZON_TRUST_ROOTS: &[u8] = include_bytes!("amazon-trust-roots.pem");
 
 #[derive(Debug, thiserror::Error)]
 #[error("missing environment variable {0}")]
@@ -64,5 +115,46 @@ impl Env {
     /// `<ISSUER_BASE_URL>/auth/realms/cdp`
     pub fn issuer() -> Result<String, MissingEnv> {
         Ok(format!("{}/auth/realms/cdp", Self::var("ISSUER_BASE_URL")?.trim_end_matches('/')))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Builds the HTTPS connector for real (the SDK parses our PEM roots at that moment and would panic
+    /// on a bad one) by calling a local port where nothing listens: the call must fail as a connection
+    /// error, after the trust store was accepted.
+    #[tokio::test]
+    async fn https_client_accepts_the_compiled_in_roots() {
+        let config = aws_config::SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(Credentials::new(
+                "AKID", "secret", None, None, "test",
+            )))
+            .http_client(http_client(&[]))
+            .endpoint_url("https://127.0.0.1:9")
+            .retry_config(aws_config::retry::RetryConfig::disabled())
+            .build();
+        let client = aws_sdk_dynamodb::Client::new(&config);
+        let err = client.list_tables().send().await.expect_err("nothing listens on port 9");
+        let text = format!("{}", aws_sdk_dynamodb::error::DisplayErrorContext(&err));
+        assert!(text.contains("dispatch failure") || text.contains("io error"), "{text}");
+    }
+
+    #[test]
+    fn the_compiled_in_roots_are_amazons_five() {
+        let pem = std::str::from_utf8(AMAZON_TRUST_ROOTS).expect("PEM is text");
+        assert_eq!(pem.matches("-----BEGIN CERTIFICATE-----").count(), 5);
+        assert_eq!(pem.matches("-----END CERTIFICATE-----").count(), 5);
+    }
+
+    #[test]
+    fn plain_http_only_when_every_endpoint_is_plain_http() {
+        let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert!(!needs_tls(&v(&["http://127.0.0.1:8000", "http://127.0.0.1:5000"])));
+        assert!(needs_tls(&v(&[])));
+        assert!(needs_tls(&v(&["http://127.0.0.1:8000", "https://kms.me-central-1.amazonaws.com"])));
     }
 }
