@@ -39,6 +39,7 @@ export RUST_LOG=\${RUST_LOG:-info}
 export SNS_FAULT_FLAG=$run_dir/sns-down
 ENV
   .venv/bin/python infra/local/provision.py --stack cdp --print-env
+  if [ -s "$run_dir/jwks.json" ]; then echo "export SIGNING_PUBLIC_JWKS='$(cat "$run_dir/jwks.json")'"; fi
 }
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -76,7 +77,7 @@ launch() { # name command...
 start() {
   bash infra/local/install.sh
   stop # whatever a previous run of this stack left behind
-  rm -f "$run_dir/sns-down"
+  rm -f "$run_dir/sns-down" "$run_dir/jwks.json"
   for p in "$DDB_PORT" "$MOTO_PORT" "$API_PORT" "$SNS_PROXY_PORT"; do
     if port_busy "$p"; then echo "stack($STACK): port $p is in use by another program" >&2; exit 1; fi
   done
@@ -102,6 +103,11 @@ start() {
   ./target/debug/cdp-admin load-demo
   ./target/debug/cdp-admin load-reference-data infra/reference-data/code-tables.json
   ./target/debug/cdp-admin put-watchlist infra/reference-data/watchlist.csv
+  # Pin the realm's public keys for the verifiers, as a deployment does (README, "Cold start"): protected
+  # functions then make no KMS call on their first request.
+  ./target/debug/cdp-admin jwks >"$run_dir/jwks.json"
+  SIGNING_PUBLIC_JWKS="$(cat "$run_dir/jwks.json")"
+  export SIGNING_PUBLIC_JWKS
   # The outbox relay: in AWS the bank table's stream triggers it; here it polls the outbox
   # (DynamoDB Local cannot invoke functions) and reaches SNS through the fault proxy.
   launch sns-proxy .venv/bin/python infra/local/fault_proxy.py --listen "$SNS_PROXY_PORT" --target "$MOTO_PORT" --down-flag "$run_dir/sns-down"

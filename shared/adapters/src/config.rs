@@ -10,9 +10,9 @@
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
-use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 use aws_sdk_dynamodb::config::SharedHttpClient;
 use aws_smithy_http_client::Builder;
+use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
 
 /// Loads the shared SDK configuration once (in `main`); every client is built from it and so
 /// shares one HTTP client and one credentials cache.
@@ -111,6 +111,10 @@ impl Env {
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
             .collect()
+    }
+    /// The realm's public keys as a JWKS, pinned at deployment (`cdp-admin jwks` prints it from KMS).
+    pub fn signing_public_jwks() -> Option<String> {
+        std::env::var("SIGNING_PUBLIC_JWKS").ok().filter(|v| !v.trim().is_empty())
     }
     /// `<ISSUER_BASE_URL>/auth/realms/cdp`
     pub fn issuer() -> Result<String, MissingEnv> {

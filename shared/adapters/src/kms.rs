@@ -75,12 +75,89 @@ pub fn client(config: &aws_config::SdkConfig) -> Client {
     Client::new(config)
 }
 
-/// The shared access-token verifier, wired from the environment (`SIGNING_KEY_ID`,
-/// `PREVIOUS_SIGNING_KEY_IDS`, `ISSUER_BASE_URL`).
-pub fn verifier(config: &aws_config::SdkConfig) -> Result<domain::auth::Verifier<KmsKeys>, crate::config::MissingEnv> {
+/// Where a verifier finds the realm's public keys. `Pinned`: the JWKS the deployment read from KMS once and
+/// put in `SIGNING_PUBLIC_JWKS`, so a protected function's first request makes no KMS call (no TLS
+/// connection to KMS on a cold start, no `kms:GetPublicKey` round trip). `Kms`: `GetPublicKey` on first use,
+/// when nothing is pinned.
+pub enum VerifierKeys {
+    Pinned(Vec<PublicJwk>),
+    Kms(KmsKeys),
+}
+
+impl PublicKeySource for VerifierKeys {
+    async fn public_keys(&self) -> Result<Vec<PublicJwk>, PortError> {
+        match self {
+            Self::Pinned(keys) => Ok(keys.clone()),
+            Self::Kms(kms) => kms.public_keys().await,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VerifierConfigError {
+    #[error(transparent)]
+    Missing(#[from] crate::config::MissingEnv),
+    #[error("SIGNING_PUBLIC_JWKS is not a JWKS of ES256 P-256 keys: {0}")]
+    BadJwks(String),
+}
+
+/// Parses a pinned JWKS (`{"keys":[...]}`); only ES256 signing keys on P-256 are accepted, at least one.
+pub fn parse_pinned_jwks(text: &str) -> Result<Vec<PublicJwk>, VerifierConfigError> {
+    #[derive(serde::Deserialize)]
+    struct Jwks {
+        keys: Vec<PublicJwk>,
+    }
+    let jwks: Jwks = serde_json::from_str(text).map_err(|e| VerifierConfigError::BadJwks(e.to_string()))?;
+    if jwks.keys.is_empty() {
+        return Err(VerifierConfigError::BadJwks("no keys".into()));
+    }
+    for k in &jwks.keys {
+        if (k.kty.as_str(), k.crv.as_str(), k.alg.as_str(), k.use_.as_str()) != ("EC", "P-256", "ES256", "sig") {
+            return Err(VerifierConfigError::BadJwks(format!("key {} is not an ES256 P-256 signing key", k.kid)));
+        }
+    }
+    Ok(jwks.keys)
+}
+
+/// The shared access-token verifier, wired from the environment (`SIGNING_PUBLIC_JWKS` when pinned, else
+/// `SIGNING_KEY_ID` and `PREVIOUS_SIGNING_KEY_IDS`; `ISSUER_BASE_URL`). A bad pinned JWKS fails the init.
+pub fn verifier(config: &aws_config::SdkConfig) -> Result<domain::auth::Verifier<VerifierKeys>, VerifierConfigError> {
     use crate::config::Env;
-    Ok(domain::auth::Verifier::new(
-        KmsKeys::new(client(config), Env::signing_key_id()?, Env::previous_signing_key_ids()),
-        Env::issuer()?,
-    ))
+    let keys = match Env::signing_public_jwks() {
+        Some(text) => VerifierKeys::Pinned(parse_pinned_jwks(&text)?),
+        None => {
+            VerifierKeys::Kms(KmsKeys::new(client(config), Env::signing_key_id()?, Env::previous_signing_key_ids()))
+        }
+    };
+    Ok(domain::auth::Verifier::new(keys, Env::issuer()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jwk(kty: &str, crv: &str) -> String {
+        format!(r#"{{"kty":"{kty}","crv":"{crv}","x":"AA","y":"BB","kid":"k1","alg":"ES256","use":"sig"}}"#)
+    }
+
+    #[tokio::test]
+    async fn a_pinned_jwks_is_served_as_it_was_pinned() {
+        let keys = parse_pinned_jwks(&format!(r#"{{"keys":[{}]}}"#, jwk("EC", "P-256"))).unwrap();
+        let source = VerifierKeys::Pinned(keys);
+        let served = source.public_keys().await.unwrap();
+        assert_eq!(served.len(), 1);
+        assert_eq!(served[0].kid, "k1");
+    }
+
+    #[test]
+    fn a_bad_pinned_jwks_is_refused() {
+        for text in [
+            "not json".to_string(),
+            r#"{"keys":[]}"#.to_string(),
+            format!(r#"{{"keys":[{}]}}"#, jwk("RSA", "P-256")),
+            format!(r#"{{"keys":[{}]}}"#, jwk("EC", "P-384")),
+        ] {
+            assert!(matches!(parse_pinned_jwks(&text), Err(VerifierConfigError::BadJwks(_))), "{text}");
+        }
+    }
 }

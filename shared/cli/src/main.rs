@@ -38,6 +38,8 @@ enum Cmd {
     LoadReferenceData { file: std::path::PathBuf },
     /// Replace the AML watch list (targets.simple.csv format) in $DOCUMENTS_BUCKET.
     PutWatchlist { file: std::path::PathBuf },
+    /// Print the realm's JWKS from KMS ($SIGNING_KEY_ID, $PREVIOUS_SIGNING_KEY_IDS), to pin as SIGNING_PUBLIC_JWKS.
+    Jwks,
 }
 
 #[derive(Subcommand)]
@@ -112,6 +114,7 @@ async fn run() -> Res<()> {
     match &cli.cmd {
         Cmd::LoadReferenceData { file } => return load_reference_data(&config, file).await,
         Cmd::PutWatchlist { file } => return put_watchlist(&config, file).await,
+        Cmd::Jwks => return print_jwks(&config).await,
         _ => {}
     }
     let table = match cli.table {
@@ -121,10 +124,18 @@ async fn run() -> Res<()> {
     let store = DynamoIdentity::new(adapters::dynamo::client(&config), table);
     match cli.cmd {
         Cmd::LoadDemo => demo::load(&store).await,
-        Cmd::LoadReferenceData { .. } | Cmd::PutWatchlist { .. } => unreachable!("handled above"),
+        Cmd::LoadReferenceData { .. } | Cmd::PutWatchlist { .. } | Cmd::Jwks => unreachable!("handled above"),
         Cmd::User(c) => user(&store, c).await,
         Cmd::Client(c) => client(&store, c).await,
     }
+}
+
+async fn print_jwks(config: &adapters::SdkConfig) -> Res<()> {
+    use domain::ports::PublicKeySource;
+    let kms = adapters::kms::client(config);
+    let keys = adapters::kms::KmsKeys::new(kms, Env::signing_key_id()?, Env::previous_signing_key_ids());
+    println!("{}", serde_json::json!({ "keys": keys.public_keys().await? }));
+    Ok(())
 }
 
 fn parse_permissions(list: &[String]) -> Res<Vec<Permission>> {

@@ -23,10 +23,10 @@ pub struct Deps<S, C, I, D, K> {
     pub verifier: Verifier<K>,
 }
 
-pub type AwsDeps = Deps<DynamoBank, SystemClock, OsIds, DynamoIdempotency, adapters::kms::KmsKeys>;
+pub type AwsDeps = Deps<DynamoBank, SystemClock, OsIds, DynamoIdempotency, adapters::kms::VerifierKeys>;
 
 /// Builds the dependencies from the function environment (once, in `main`).
-pub async fn wire() -> Result<AwsDeps, adapters::config::MissingEnv> {
+pub async fn wire() -> Result<AwsDeps, adapters::kms::VerifierConfigError> {
     let config = sdk_config().await;
     let dynamo = adapters::dynamo::client(&config);
     let table = Env::bank_table()?;
