@@ -14,7 +14,8 @@ lint:
 stop-test:
 	STACK=test bash infra/local/stack.sh stop
 
-# Issue #6 (in progress): cold start / init / size against budgets; see tests/bench/bench.py.
+# Benchmarks with budgets (cold start, warm path, onboarding, size, token split): tests/bench/bench.py.
+# make test runs bench-quick (debug builds, a few samples) to check the suite still runs.
 bench:
 	.venv/bin/python tests/bench/bench.py
 

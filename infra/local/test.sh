@@ -43,5 +43,10 @@ step "logs carry no PII, passwords or tokens"
 bash tests/scan_logs.sh .run/test/watch.log
 bash tests/scan_logs.sh .run/test/relay.log
 
+step "benchmark suite, short mode (checks that it runs; budgets are checked by make bench)"
+bash infra/local/stack.sh stop
+trap - EXIT
+.venv/bin/python tests/bench/bench.py --quick
+
 echo
 echo "all tests passed"
