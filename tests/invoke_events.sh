@@ -8,6 +8,7 @@ port=${API_PORT:-9100}
 # expected HTTP status per sample event
 declare -A expect=(
   [token.password]=200
+  [token.client-credentials]=200
   [oidc-discovery.certs]=200
   [oidc-discovery.configuration]=200
   [userinfo.bad-token]=401
