@@ -141,7 +141,9 @@ async fn client_credentials_for_the_compliance_system() {
 #[tokio::test]
 async fn every_error_in_keycloak_form_with_keycloak_status() {
     let long = "x".repeat(61);
-    let cases: Vec<(Vec<(&str, &str)>, u16, &str)> = vec![
+    // (form fields, expected HTTP status, expected Keycloak error)
+    type Case<'a> = (Vec<(&'a str, &'a str)>, u16, &'a str);
+    let cases: Vec<Case> = vec![
         (
             vec![
                 ("grant_type", "password"),

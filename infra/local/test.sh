@@ -16,6 +16,9 @@ bash infra/local/install.sh
 step "unit tests (domain, contracts, handlers on in-memory fakes)"
 cargo test --workspace --exclude e2e-tests
 
+step "clippy (warnings are errors)"
+cargo clippy --quiet --workspace --all-targets -- -D warnings
+
 step "screening quality on the labelled set (precision / recall)"
 cargo test --quiet -p adapters screening_quality -- --nocapture 2>&1 | grep -E "screening quality|test result"
 

@@ -13,10 +13,10 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         SnsPublisher::new(adapters::sns::client(&config), Env::approvals_topic_arn()?, Env::compliance_topic_arn());
     // Local stack: no Lambda Runtime API and a poll interval -> sweep in a loop (stands in for the
     // table's stream trigger, which DynamoDB Local cannot invoke).
-    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_none() {
-        if let Some(ms) = std::env::var("RELAY_POLL_INTERVAL_MS").ok().and_then(|v| v.parse().ok()) {
-            return handler::poll(&outbox, &sns, std::time::Duration::from_millis(ms)).await;
-        }
+    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_none()
+        && let Some(ms) = std::env::var("RELAY_POLL_INTERVAL_MS").ok().and_then(|v| v.parse().ok())
+    {
+        return handler::poll(&outbox, &sns, std::time::Duration::from_millis(ms)).await;
     }
     lambda_runtime::run(lambda_runtime::service_fn(|ev| handler::handle(&outbox, &sns, ev))).await
 }

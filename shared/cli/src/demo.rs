@@ -82,7 +82,9 @@ pub async fn load(store: &DynamoIdentity) -> Res<()> {
         u.permissions = d.permissions.to_vec();
         store.put_user(&u).await?;
     }
-    let clients: [(&str, &str, &[GrantType], Vec<&str>, &[Permission]); 3] = [
+    // (client id, secret, grants, scopes, permissions)
+    type DemoClient<'a> = (&'a str, &'a str, &'a [GrantType], Vec<&'a str>, &'a [Permission]);
+    let clients: [DemoClient; 3] = [
         (
             "cdp-partner",
             "cdp-partner-secret",

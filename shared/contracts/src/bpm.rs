@@ -285,6 +285,42 @@ pub fn unauthorized(family: Family) -> Reply {
     }
 }
 
+/// `approvalHistory` entries (both envelopes).
+pub(crate) fn history_json(history: &[domain::banking::AuditRecord]) -> Value {
+    Value::Array(
+        history
+            .iter()
+            .map(|h| {
+                serde_json::json!({
+                    "transitionId": h.transition_id,
+                    "action": h.action,
+                    "fromStatus": h.from,
+                    "toStatus": h.to,
+                    "by": h.actor_username,
+                    "byUserId": h.actor_sub,
+                    "date": h.at,
+                    "comment": h.comment,
+                    "crossBranch": h.cross_branch,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// `pendingApproval` while an approval is open, else `null`.
+pub(crate) fn pending_json(a: Option<&domain::banking::ApprovalTask>) -> Value {
+    match a {
+        Some(a) if a.status == domain::banking::ApprovalStatus::Pending => serde_json::json!({
+            "approvalStatus": "Pending",
+            "requestedBy": a.requested_by_username,
+            "requestedByUserId": a.requested_by,
+            "requestDate": a.requested_at,
+            "notes": a.request_comment,
+        }),
+        _ => Value::Null,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,41 +358,5 @@ mod tests {
             assert_eq!(m.family, family, "{}", String::from_utf8_lossy(body));
             assert_eq!(m.reply().status, 400);
         }
-    }
-}
-
-/// `approvalHistory` entries (both envelopes).
-pub(crate) fn history_json(history: &[domain::banking::AuditRecord]) -> Value {
-    Value::Array(
-        history
-            .iter()
-            .map(|h| {
-                serde_json::json!({
-                    "transitionId": h.transition_id,
-                    "action": h.action,
-                    "fromStatus": h.from,
-                    "toStatus": h.to,
-                    "by": h.actor_username,
-                    "byUserId": h.actor_sub,
-                    "date": h.at,
-                    "comment": h.comment,
-                    "crossBranch": h.cross_branch,
-                })
-            })
-            .collect(),
-    )
-}
-
-/// `pendingApproval` while an approval is open, else `null`.
-pub(crate) fn pending_json(a: Option<&domain::banking::ApprovalTask>) -> Value {
-    match a {
-        Some(a) if a.status == domain::banking::ApprovalStatus::Pending => serde_json::json!({
-            "approvalStatus": "Pending",
-            "requestedBy": a.requested_by_username,
-            "requestedByUserId": a.requested_by,
-            "requestDate": a.requested_at,
-            "notes": a.request_comment,
-        }),
-        _ => Value::Null,
     }
 }

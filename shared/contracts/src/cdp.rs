@@ -54,28 +54,6 @@ pub fn forbidden(path: &str, now: OffsetDateTime) -> Reply {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unauthorized_has_the_seed_shape() {
-        let t = OffsetDateTime::from_unix_timestamp_nanos(1_703_225_070_477_000_000).unwrap();
-        let r = unauthorized("/api/v2/customer/validate", t);
-        assert_eq!(r.status, 401);
-        assert_eq!(
-            r.body,
-            serde_json::json!({
-                "timestamp": "2023-12-22T06:04:30.477+00:00",
-                "status": 401,
-                "error": "Unauthorized",
-                "message": "",
-                "path": "/api/v2/customer/validate"
-            })
-        );
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Customer Lookup v2: every answer is HTTP 200 with the code in the body, as the seed shows
 // (401 excepted).
@@ -223,10 +201,11 @@ pub fn onboarding_error(e: &OnboardError, request_id: &str, path: &str, now: Off
 use domain::banking::store::AlertDecision;
 use domain::cdp::alerts::{ClosureError, ClosureOutcome, StatusView};
 
-/// `{"ecrn", "alert_id", "decision": "Accepted"|"Rejected", "remarks"}`.
-pub fn closure_request(
-    body: &[u8],
-) -> Result<(String, String, AlertDecision, Option<String>), std::collections::BTreeMap<String, String>> {
+/// A closure callback's fields: (ecrn, alert_id, decision, remarks).
+pub type ClosureRequest = (String, String, AlertDecision, Option<String>);
+
+/// `{"ecrn", "alert_id", "decision": "Accepted"|"Rejected", "remarks"}`; or each invalid field's message.
+pub fn closure_request(body: &[u8]) -> Result<ClosureRequest, std::collections::BTreeMap<String, String>> {
     let mut bad = std::collections::BTreeMap::new();
     let v: Value = match serde_json::from_slice(body) {
         Ok(v @ Value::Object(_)) => v,
@@ -323,5 +302,27 @@ pub fn status_reply(r: Result<StatusView, LookupError>, path: &str, now: OffsetD
             }),
         ),
         Err(e) => lookup_reply(Err(e), path, now),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unauthorized_has_the_seed_shape() {
+        let t = OffsetDateTime::from_unix_timestamp_nanos(1_703_225_070_477_000_000).unwrap();
+        let r = unauthorized("/api/v2/customer/validate", t);
+        assert_eq!(r.status, 401);
+        assert_eq!(
+            r.body,
+            serde_json::json!({
+                "timestamp": "2023-12-22T06:04:30.477+00:00",
+                "status": 401,
+                "error": "Unauthorized",
+                "message": "",
+                "path": "/api/v2/customer/validate"
+            })
+        );
     }
 }

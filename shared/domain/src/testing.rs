@@ -362,10 +362,13 @@ fn pending_item<E: crate::banking::approval::Approvable>(
     })
 }
 
+/// (payload hash, stored reply once completed, expiry)
+type IdempotencyEntry = (String, Option<crate::idempotency::StoredReply>, i64);
+
 /// In-memory idempotency records with the same claim rules as the DynamoDB adapter.
 #[derive(Default)]
 pub struct MemoryIdempotency {
-    records: Mutex<HashMap<String, (String, Option<crate::idempotency::StoredReply>, i64)>>,
+    records: Mutex<HashMap<String, IdempotencyEntry>>,
 }
 
 impl crate::idempotency::IdempotencyStore for MemoryIdempotency {

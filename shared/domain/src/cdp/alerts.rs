@@ -40,6 +40,8 @@ pub struct ClosureOutcome {
 /// Closes an alert. `Accepted` (a false positive): the customer becomes `ACTIVE`, or stays
 /// `KYC_PENDING` while a PEP approval or another alert is open. `Rejected`: `BLOCKED`.
 /// The same closure again returns the same answer; the other decision on a closed alert is refused.
+// The ports, the actor and the callback's fields, each named at the one call site (the function's handler).
+#[allow(clippy::too_many_arguments)]
 pub async fn close_alert<S: BankStore, C: Clock, I: IdGenerator>(
     bank: &S,
     clock: &C,

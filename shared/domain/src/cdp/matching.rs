@@ -80,11 +80,11 @@ pub fn name_similarity(a: &[String], b: &[String], cfg: &MatchConfig) -> f64 {
                 best = (sim, Some(j));
             }
         }
-        if let (sim, Some(j)) = best {
-            if sim >= cfg.word_threshold {
-                used[j] = true;
-                total += sim;
-            }
+        if let (sim, Some(j)) = best
+            && sim >= cfg.word_threshold
+        {
+            used[j] = true;
+            total += sim;
         }
     }
     let mut score = total / short.len() as f64;
@@ -124,10 +124,10 @@ pub fn score(subject: &ScreeningSubject, entry: &WatchEntry, cfg: &MatchConfig) 
             adj += 0.08;
         } else if year(bd).is_some() && year(bd) == year(dob) {
             adj += 0.04;
-        } else if let (Some(a), Some(b)) = (year(bd), year(dob)) {
-            if (a - b).abs() > 1 {
-                adj -= 0.15;
-            }
+        } else if let (Some(a), Some(b)) = (year(bd), year(dob))
+            && (a - b).abs() > 1
+        {
+            adj -= 0.15;
         }
     }
     if !entry.countries.is_empty() && !subject.countries.is_empty() {

@@ -173,10 +173,10 @@ fn read(payload: &Value, codes: &CodeTables, today: Date) -> Result<Application,
         c.text(d, &here, "issued_at", 100, false);
         let issued_on = c.date(d, &here, "issued_on", false);
         let expiry = c.date(d, &here, "date_of_expiry", true);
-        if let (Some(on), Some(exp)) = (issued_on, expiry) {
-            if on > exp || on > today {
-                c.bad(&here, "issued_on", "Invalid");
-            }
+        if let (Some(on), Some(exp)) = (issued_on, expiry)
+            && (on > exp || on > today)
+        {
+            c.bad(&here, "issued_on", "Invalid");
         }
         let default = c.boolean(d, &here, "default_status").unwrap_or(false);
         let active = c.boolean(d, &here, "active_status").unwrap_or(true);
@@ -304,10 +304,10 @@ where
         // One person, one customer: every ID document given must point to the same customer (or none).
         let mut owners: Vec<EncodedKey> = Vec::new();
         for d in &app.ids {
-            if let Some(k) = self.bank.find_by_id_document(&d.id_type, &d.id_number).await? {
-                if !owners.contains(&k) {
-                    owners.push(k);
-                }
+            if let Some(k) = self.bank.find_by_id_document(&d.id_type, &d.id_number).await?
+                && !owners.contains(&k)
+            {
+                owners.push(k);
             }
         }
         if owners.len() > 1 {

@@ -96,10 +96,11 @@ async fn password_grant_issues_a_verifiable_token_with_the_users_claims() {
     let refresh = t.refresh_token.clone().unwrap();
     assert_eq!(refresh.len(), 43);
     // Stored only as a hash.
-    let stored = fx.mem.refresh.lock().unwrap();
-    assert!(stored.contains_key(&sha256_hex(&refresh)));
-    assert!(!stored.keys().any(|k| k == &refresh));
-    drop(stored);
+    {
+        let stored = fx.mem.refresh.lock().unwrap();
+        assert!(stored.contains_key(&sha256_hex(&refresh)));
+        assert!(!stored.keys().any(|k| k == &refresh));
+    }
 
     let verifier = Verifier::new(fx.signer.clone(), ISS);
     let p = verifier.verify(&t.access_token).await.unwrap();
