@@ -31,14 +31,20 @@ pub async fn sdk_config() -> SdkConfig {
     loader.load().await
 }
 
-/// Every endpoint override in the environment (`AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>`).
-fn endpoints_from_env() -> Vec<String> {
-    std::env::vars().filter(|(k, _)| k.starts_with("AWS_ENDPOINT_URL")).map(|(_, v)| v).collect()
+/// The endpoint each service the functions use resolves to, when overridden: `AWS_ENDPOINT_URL_<SERVICE>`,
+/// else `AWS_ENDPOINT_URL`. `None` for a service means its real AWS endpoint (HTTPS).
+fn endpoints_from_env() -> Vec<Option<String>> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    SERVICES.iter().map(|s| var(&format!("AWS_ENDPOINT_URL_{s}")).or_else(|| var("AWS_ENDPOINT_URL"))).collect()
 }
 
-/// The HTTP client shared by all SDK clients. When every endpoint is an explicit `http://` URL (the
-/// local stack) no TLS stack is built at all; otherwise hyper + rustls (aws-lc-rs) with compiled-in roots.
-pub fn http_client(endpoints: &[String]) -> SharedHttpClient {
+/// Every AWS service a function of this workspace calls.
+const SERVICES: [&str; 5] = ["DYNAMODB", "KMS", "S3", "SNS", "SQS"];
+
+/// The HTTP client shared by all SDK clients. When every service resolves to an explicit `http://` URL
+/// (the local stack) no TLS stack is built at all; otherwise hyper + rustls (aws-lc-rs) with compiled-in
+/// roots.
+pub fn http_client(endpoints: &[Option<String>]) -> SharedHttpClient {
     if !needs_tls(endpoints) {
         return Builder::new().build_http();
     }
@@ -48,9 +54,10 @@ pub fn http_client(endpoints: &[String]) -> SharedHttpClient {
         .build_https()
 }
 
-/// No endpoint override means the real AWS endpoints, all HTTPS.
-fn needs_tls(endpoints: &[String]) -> bool {
-    endpoints.is_empty() || endpoints.iter().any(|e| !e.starts_with("http://"))
+/// TLS unless every service is overridden with a plain `http://` URL: one service left on its real
+/// endpoint (or an `https://` override) needs it.
+fn needs_tls(endpoints: &[Option<String>]) -> bool {
+    endpoints.is_empty() || endpoints.iter().any(|e| !e.as_deref().is_some_and(|e| e.starts_with("http://")))
 }
 
 /// The roots AWS endpoints chain to (Amazon Trust Services), compiled in: nothing is read or parsed at
@@ -137,7 +144,7 @@ mod tests {
             .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(Credentials::new(
                 "AKID", "secret", None, None, "test",
             )))
-            .http_client(http_client(&[]))
+            .http_client(http_client(&[None]))
             .endpoint_url("https://127.0.0.1:9")
             .retry_config(aws_config::retry::RetryConfig::disabled())
             .build();
@@ -155,10 +162,14 @@ mod tests {
     }
 
     #[test]
-    fn plain_http_only_when_every_endpoint_is_plain_http() {
-        let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        assert!(!needs_tls(&v(&["http://127.0.0.1:8000", "http://127.0.0.1:5000"])));
+    fn plain_http_only_when_every_service_is_overridden_with_plain_http() {
+        let v = |xs: &[Option<&str>]| xs.iter().map(|x| x.map(str::to_owned)).collect::<Vec<_>>();
+        let local = Some("http://127.0.0.1:8000");
+        assert!(!needs_tls(&v(&[local; 5])));
+        assert!(needs_tls(&v(&[None; 5])));
         assert!(needs_tls(&v(&[])));
-        assert!(needs_tls(&v(&["http://127.0.0.1:8000", "https://kms.me-central-1.amazonaws.com"])));
+        // DynamoDB Local with the other services on AWS: TLS for those.
+        assert!(needs_tls(&v(&[local, None, None, None, None])));
+        assert!(needs_tls(&v(&[local, Some("https://kms.me-central-1.amazonaws.com"), local, local, local])));
     }
 }
