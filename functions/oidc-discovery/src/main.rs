@@ -7,7 +7,7 @@ use adapters::{Env, sdk_config};
 async fn main() -> Result<(), web::Error> {
     web::init_tracing();
     let config = sdk_config().await;
-    let keys = KmsKeys::new(adapters::kms::client(&config), Env::signing_key_id()?, Env::previous_signing_key_ids());
+    let keys = KmsKeys::from_env(&config)?;
     let issuer = Env::issuer()?;
     web::run(web::service_fn(|req| handler::handle(&keys, &issuer, req))).await
 }

@@ -12,7 +12,7 @@ async fn main() -> Result<(), web::Error> {
     let config = sdk_config().await;
     let service = TokenService {
         store: DynamoIdentity::new(adapters::dynamo::client(&config), Env::identity_table()?),
-        keys: KmsKeys::new(adapters::kms::client(&config), Env::signing_key_id()?, Env::previous_signing_key_ids()),
+        keys: KmsKeys::from_env(&config)?,
         clock: SystemClock,
         ids: OsIds,
         settings: TokenSettings::new(Env::issuer()?),

@@ -21,6 +21,12 @@ impl KmsKeys {
         Self { client, current, previous, current_kid: OnceCell::new() }
     }
 
+    /// The realm's keys as the environment names them (`SIGNING_KEY_ID`, `PREVIOUS_SIGNING_KEY_IDS`).
+    pub fn from_env(config: &aws_config::SdkConfig) -> Result<Self, crate::config::MissingEnv> {
+        use crate::config::Env;
+        Ok(Self::new(client(config), Env::signing_key_id()?, Env::previous_signing_key_ids()))
+    }
+
     async fn public_jwk(&self, key_id: &str) -> Result<PublicJwk, PortError> {
         let out = self
             .client
@@ -112,7 +118,7 @@ pub fn parse_pinned_jwks(text: &str) -> Result<Vec<PublicJwk>, VerifierConfigErr
         return Err(VerifierConfigError::BadJwks("no keys".into()));
     }
     for k in &jwks.keys {
-        if (k.kty.as_str(), k.crv.as_str(), k.alg.as_str(), k.use_.as_str()) != ("EC", "P-256", "ES256", "sig") {
+        if !k.is_es256_signing_key() {
             return Err(VerifierConfigError::BadJwks(format!("key {} is not an ES256 P-256 signing key", k.kid)));
         }
     }
@@ -125,9 +131,7 @@ pub fn verifier(config: &aws_config::SdkConfig) -> Result<domain::auth::Verifier
     use crate::config::Env;
     let keys = match Env::signing_public_jwks() {
         Some(text) => VerifierKeys::Pinned(parse_pinned_jwks(&text)?),
-        None => {
-            VerifierKeys::Kms(KmsKeys::new(client(config), Env::signing_key_id()?, Env::previous_signing_key_ids()))
-        }
+        None => VerifierKeys::Kms(KmsKeys::from_env(config)?),
     };
     Ok(domain::auth::Verifier::new(keys, Env::issuer()?))
 }

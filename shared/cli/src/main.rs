@@ -132,8 +132,7 @@ async fn run() -> Res<()> {
 
 async fn print_jwks(config: &adapters::SdkConfig) -> Res<()> {
     use domain::ports::PublicKeySource;
-    let kms = adapters::kms::client(config);
-    let keys = adapters::kms::KmsKeys::new(kms, Env::signing_key_id()?, Env::previous_signing_key_ids());
+    let keys = adapters::kms::KmsKeys::from_env(config)?;
     println!("{}", serde_json::json!({ "keys": keys.public_keys().await? }));
     Ok(())
 }

@@ -23,7 +23,7 @@ use domain::banking::values::{
 use domain::ports::PortError;
 use sha2::{Digest, Sha256};
 
-use super::{Item, get_bool, get_n, get_s, n, port_err, s};
+use super::{Item, get_bool, get_item, get_n, get_s, n, port_err, s};
 
 #[derive(Clone)]
 pub struct DynamoBank {
@@ -337,31 +337,12 @@ impl DynamoBank {
 
     /// The customer a registry item (`ECRN#…`, `ALERTID#…`) points to.
     async fn owner(&self, pk: String, sk: &str) -> Result<Option<EncodedKey>, PortError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(pk))
-            .key("sk", s(sk))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| port_err("GetItem", e))?;
-        Ok(out.item.as_ref().and_then(|i| get_s(i, "customer_key")).and_then(|k| EncodedKey::parse(&k)))
+        let item = get_item(&self.client, &self.table, pk, sk).await?;
+        Ok(item.as_ref().and_then(|i| get_s(i, "customer_key")).and_then(|k| EncodedKey::parse(&k)))
     }
 
     async fn get(&self, pk: String) -> Result<Option<Item>, PortError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(pk))
-            .key("sk", s("RECORD"))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| port_err("GetItem", e))?;
-        Ok(out.item)
+        get_item(&self.client, &self.table, pk, "RECORD").await
     }
 }
 
@@ -428,17 +409,7 @@ impl BankStore for DynamoBank {
         id_type: &IdType,
         id_number: &IdNumber,
     ) -> Result<Option<EncodedKey>, PortError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(iddoc_pk(id_type, id_number)))
-            .key("sk", s("IDDOC"))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| port_err("GetItem", e))?;
-        Ok(out.item.as_ref().and_then(|i| get_s(i, "customer_key")).and_then(|k| EncodedKey::parse(&k)))
+        self.owner(iddoc_pk(id_type, id_number), "IDDOC").await
     }
 
     async fn save_onboarding(&self, w: &OnboardingWrite) -> Result<(), PortError> {
@@ -499,17 +470,14 @@ impl BankStore for DynamoBank {
 
     async fn get_alert(&self, alert_id: &str) -> Result<Option<AmlAlert>, PortError> {
         let Some(key) = self.owner(format!("ALERTID#{alert_id}"), "ALERTID").await? else { return Ok(None) };
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(entity_pk(EntityKind::Customer, key.as_str())))
-            .key("sk", s(format!("ALERT#{alert_id}")))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| port_err("GetItem", e))?;
-        out.item.as_ref().map(|i| read_alert(i).ok_or_else(|| corrupt("alert"))).transpose()
+        let item = get_item(
+            &self.client,
+            &self.table,
+            entity_pk(EntityKind::Customer, key.as_str()),
+            format!("ALERT#{alert_id}"),
+        )
+        .await?;
+        item.as_ref().map(|i| read_alert(i).ok_or_else(|| corrupt("alert"))).transpose()
     }
 
     async fn alerts_of(&self, customer: &EncodedKey) -> Result<Vec<AmlAlert>, PortError> {

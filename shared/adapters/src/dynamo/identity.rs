@@ -11,7 +11,7 @@ use domain::identity::{
 };
 use domain::ports::PortError;
 
-use super::{Item, get_bool, get_list, get_n, get_s, list, n, port_err, s};
+use super::{Item, get_bool, get_item, get_list, get_n, get_s, list, n, port_err, s};
 
 #[derive(Clone)]
 pub struct DynamoIdentity {
@@ -26,17 +26,7 @@ impl DynamoIdentity {
     }
 
     async fn get(&self, pk: String, sk: &str) -> Result<Option<Item>, PortError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(pk))
-            .key("sk", s(sk))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| port_err("GetItem", e))?;
-        Ok(out.item)
+        get_item(&self.client, &self.table, pk, sk).await
     }
 }
 

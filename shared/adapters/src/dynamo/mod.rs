@@ -62,6 +62,25 @@ where
     PortError::Unavailable(format!("dynamodb:{op}: {}", aws_sdk_dynamodb::error::DisplayErrorContext(&e)))
 }
 
+/// One item by key, read consistently (every read that a guarded write may follow).
+pub(crate) async fn get_item(
+    client: &aws_sdk_dynamodb::Client,
+    table: &str,
+    pk: String,
+    sk: impl Into<String>,
+) -> Result<Option<Item>, PortError> {
+    let out = client
+        .get_item()
+        .table_name(table)
+        .key("pk", s(pk))
+        .key("sk", s(sk))
+        .consistent_read(true)
+        .send()
+        .await
+        .map_err(|e| port_err("GetItem", e))?;
+    Ok(out.item)
+}
+
 /// For writes whose guard only keeps them from acting twice (revoking a revoked family, releasing a
 /// lease someone else already moved on): a lost condition is success.
 pub(crate) fn conflict_is_done(r: Result<(), PortError>) -> Result<(), PortError> {

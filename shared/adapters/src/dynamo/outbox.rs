@@ -6,7 +6,7 @@ use domain::banking::Notification;
 use domain::banking::relay::Outbox;
 use domain::ports::PortError;
 
-use super::{get_s, n, port_err, s};
+use super::{get_item, get_s, n, port_err, s};
 
 #[derive(Clone)]
 pub struct DynamoOutbox {
@@ -56,17 +56,7 @@ impl Outbox for DynamoOutbox {
     }
 
     async fn get(&self, id: &str) -> Result<Option<Notification>, PortError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(pk(id)))
-            .key("sk", s("OUTBOX"))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| port_err("GetItem", e))?;
-        out.item.as_ref().map(parse).transpose()
+        get_item(&self.client, &self.table, pk(id), "OUTBOX").await?.as_ref().map(parse).transpose()
     }
 
     async fn claim(&self, id: &str, now: i64, lease_secs: i64) -> Result<bool, PortError> {

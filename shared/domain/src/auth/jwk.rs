@@ -28,6 +28,11 @@ pub enum KeyFormatError {
 }
 
 impl PublicJwk {
+    /// The only keys the realm signs and verifies with: EC P-256, ES256, for signatures.
+    pub fn is_es256_signing_key(&self) -> bool {
+        (self.kty.as_str(), self.crv.as_str(), self.alg.as_str(), self.use_.as_str()) == ("EC", "P-256", "ES256", "sig")
+    }
+
     /// From an uncompressed SEC1 point `0x04 || X || Y` (65 bytes).
     pub fn from_uncompressed_point(point: &[u8]) -> Result<Self, KeyFormatError> {
         if point.len() != 65 || point[0] != 0x04 {

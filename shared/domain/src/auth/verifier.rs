@@ -97,8 +97,7 @@ impl<K: PublicKeySource> Verifier<K> {
         let jwks = self.source.public_keys().await.map_err(|_| AuthError::KeysUnavailable)?;
         cache.keys.clear();
         for jwk in jwks {
-            if jwk.alg == "ES256"
-                && jwk.crv == "P-256"
+            if jwk.is_es256_signing_key()
                 && let Ok(key) = DecodingKey::from_ec_components(&jwk.x, &jwk.y)
             {
                 cache.keys.insert(jwk.kid, key);
